@@ -1,0 +1,113 @@
+"""nbgrader's configuration for this repository, built in Python (no ``nbgrader_config.py`` lookup).
+
+:func:`nbgrader_config` returns a traitlets ``Config`` that every converter of the pipeline
+receives: course paths from :class:`~autograder.layout.CourseLayout`, the time limits of
+:class:`GradingSettings`, the execution preprocessor with a whole-notebook deadline, and the
+feedback preprocessors that keep hidden tests out of the HTML.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+from traitlets.config import Config
+
+from autograder.layout import CourseLayout
+
+COURSE_ID = "nnbasics"
+
+
+@dataclass(frozen=True)
+class GradingSettings:
+    """Limits and kernel used when a submission's notebook runs.
+
+    ``cell_timeout``: seconds one cell may run before it is interrupted (the submission then
+    fails with a timeout). ``notebook_timeout``: seconds the whole notebook may run. The defaults
+    leave room for the MNIST exercise (one training cell of ~30-40 s on 2 cores).
+    Environment overrides: ``NNBASICS_CELL_TIMEOUT``, ``NNBASICS_NOTEBOOK_TIMEOUT``,
+    ``NNBASICS_GRADING_KERNEL``.
+    """
+
+    cell_timeout: int = 300
+    notebook_timeout: int = 900
+    kernel_name: str = "python3"
+    course_id: str = COURSE_ID
+
+    def __post_init__(self) -> None:
+        if self.cell_timeout <= 0 or self.notebook_timeout <= 0:
+            raise ValueError(
+                f"timeouts must be positive seconds, got cell_timeout={self.cell_timeout}, "
+                f"notebook_timeout={self.notebook_timeout}"
+            )
+
+    @classmethod
+    def from_environment(cls, **overrides) -> GradingSettings:
+        """Defaults, then environment variables, then keyword ``overrides`` (None = keep)."""
+        settings = cls()
+        env = os.environ
+        if env.get("NNBASICS_CELL_TIMEOUT"):
+            settings = replace(settings, cell_timeout=int(env["NNBASICS_CELL_TIMEOUT"]))
+        if env.get("NNBASICS_NOTEBOOK_TIMEOUT"):
+            settings = replace(settings, notebook_timeout=int(env["NNBASICS_NOTEBOOK_TIMEOUT"]))
+        if env.get("NNBASICS_GRADING_KERNEL"):
+            settings = replace(settings, kernel_name=env["NNBASICS_GRADING_KERNEL"])
+        chosen = {key: value for key, value in overrides.items() if value is not None}
+        return replace(settings, **chosen)
+
+
+def nbgrader_config(layout: CourseLayout, settings: GradingSettings | None = None) -> Config:
+    """The full nbgrader ``Config`` of the course at ``layout.root``."""
+    from autograder.execution import DeadlineExecute
+    from autograder.scrub import ScrubGradeCellTracebacks
+
+    settings = settings or GradingSettings()
+    c = Config()
+    c.CourseDirectory.root = str(layout.root)
+    c.CourseDirectory.course_id = settings.course_id
+    c.CourseDirectory.source_directory = layout.source_step
+    c.CourseDirectory.release_directory = layout.release_step
+    c.CourseDirectory.submitted_directory = layout.submitted_step
+    c.CourseDirectory.autograded_directory = layout.autograded_step
+    c.CourseDirectory.feedback_directory = layout.feedback_step
+    c.CourseDirectory.db_url = layout.db_url
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+    c.Exchange.root = str(layout.exchange_dir)
+
+    # Release: student versions must carry no outputs and no hidden tests (nbgrader's defaults
+    # ClearOutput + ClearHiddenTests); keep the default header-less layout.
+    c.GenerateAssignment.create_assignment = True
+
+    # Autograde: our Execute subclass adds a whole-notebook deadline; the per-cell timeout is
+    # set on both names because nbgrader's ``Execute.timeout`` wins over the nbconvert one.
+    autograde_steps = _autograde_preprocessors(DeadlineExecute)
+    c.Autograde.autograde_preprocessors = autograde_steps
+    c.OverwriteCells.add_missing_cells = True
+    for name in ("Execute", "DeadlineExecute"):
+        c[name].timeout = settings.cell_timeout
+        c[name].kernel_name = settings.kernel_name
+        c[name].interrupt_on_timeout = True
+        c[name].raise_on_iopub_timeout = True
+    c.DeadlineExecute.notebook_timeout = settings.notebook_timeout
+
+    # Feedback: grades, hidden tests removed, tracebacks of grade cells reduced to
+    # "ename: evalue" (the hint stays, the hidden test lines go), then the HTML header.
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+    c.GenerateFeedback.preprocessors = [
+        GetGrades,
+        ClearHiddenTests,
+        ScrubGradeCellTracebacks,
+        CSSHTMLHeaderPreprocessor,
+    ]
+    return c
+
+
+def _autograde_preprocessors(execute_class: type) -> list[type]:
+    """nbgrader's default autograde preprocessors with ``Execute`` replaced by ``execute_class``."""
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.preprocessors import Execute
+
+    defaults = Autograde.autograde_preprocessors.default_value
+    return [execute_class if step is Execute else step for step in defaults]

@@ -1,0 +1,343 @@
+"""Gradient-descent explorer: an optimizer from ``nnbasics.optimizers`` walking a 2-D loss surface.
+
+The parameter is a 2-vector ``p``; each step hands ``[{"p": p}]`` and ``[{"p": ∇f(p)}]`` to the
+optimizer's ``step`` (the same call a network's training makes) and draws the trajectory.
+
+>>> w = DescentExplorer("elongated quadratic", optimizer="SGD")
+>>> w.apply_preset("divergent"); w.run()
+>>> w.diverged
+True
+"""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+import numpy as np
+
+from nnbasics import optimizers
+from nnbasics.widgets._background import BackgroundLoop
+from nnbasics.widgets._display import FigureImage, WidgetBase
+from nnbasics.widgets._surfaces import REGIMES, SURFACES, get_surface
+
+OPTIMIZERS = {
+    "SGD": optimizers.SGD,
+    "Momentum": optimizers.Momentum,
+    "RMSprop": optimizers.RMSprop,
+    "Adam": optimizers.Adam,
+}
+DIVERGENCE_RADIUS = 1e4  # |p| beyond this counts as diverged (and stepping stops)
+CONVERGENCE_DISTANCE = 1e-2  # closer than this to a minimum counts as converged
+ANIMATION_FRAMES = 60  # play() shows a run in about this many frames
+
+
+class DescentExplorer(WidgetBase):
+    """Walk a loss surface step by step with a chosen optimizer and learning rate.
+
+    Args:
+        surface: a name of ``_surfaces.SURFACES`` ("elongated quadratic", "rosenbrock",
+            "himmelblau (non-convex)").
+        optimizer: "SGD", "Momentum", "RMSprop" or "Adam".
+        lr: learning rate; default: the surface's "good" preset for this optimizer.
+        n_steps: steps of a run; default: the surface's ``default_steps``.
+        start: starting point ``(p0, p1)``; default: the surface's.
+
+    Controls: ``surface_dropdown``, ``optimizer_dropdown``, ``lr_slider`` (log scale),
+    ``preset_buttons`` (too small / good / too large / divergent), ``steps_slider``,
+    ``start_x_slider``, ``start_y_slider``, ``step_button``, ``play_button``, ``reset_button``.
+    Changing any setting restarts the trajectory from the start point.
+
+    State: ``trajectory`` ``(k + 1, 2)``, ``losses`` ``(k + 1,)``, ``steps_taken``, ``diverged``,
+    ``converged``, ``status`` (HTML).
+    """
+
+    def __init__(
+        self,
+        surface: str = "elongated quadratic",
+        optimizer: str = "SGD",
+        lr: float | None = None,
+        n_steps: int | None = None,
+        start: tuple[float, float] | None = None,
+    ) -> None:
+        surf = get_surface(surface)
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
+        lr = surf.presets[optimizer]["good"] if lr is None else lr
+        if not lr > 0:
+            raise ValueError(f"lr must be positive, got {lr}")
+        self._resetting = False
+
+        self.surface_dropdown = ipw.Dropdown(options=list(SURFACES), value=surface,
+                                             description="surface")
+        self.optimizer_dropdown = ipw.Dropdown(options=list(OPTIMIZERS), value=optimizer,
+                                               description="optimizer")
+        self.lr_slider = ipw.FloatLogSlider(value=lr, base=10, min=-6, max=1, step=0.05,
+                                            description="learning rate", readout_format=".2g",
+                                            style={"description_width": "initial"})
+        self.lr_slider.add_class("nnb-descent-lr")
+        self.preset_buttons = ipw.ToggleButtons(options=list(REGIMES), value=None,
+                                                description="presets")
+        self.steps_slider = ipw.IntSlider(value=n_steps or surf.default_steps, min=1, max=1000,
+                                          description="steps")
+        self.start_x_slider = ipw.FloatSlider(description="start p0", step=0.05)
+        self.start_y_slider = ipw.FloatSlider(description="start p1", step=0.05)
+        self.step_button = ipw.Button(description="Step", icon="step-forward")
+        self.play_button = ipw.Button(description="Run", icon="play")
+        self.reset_button = ipw.Button(description="Reset", icon="undo")
+        for button, name in ((self.step_button, "step"), (self.play_button, "play"),
+                             (self.reset_button, "reset")):
+            button.add_class(f"nnb-descent-{name}")
+        self.status = ipw.HTML()
+        self.status.add_class("nnb-descent-status")
+        self.description = ipw.HTML()
+
+        self.figure = FigureImage((9.0, 3.8), css_class="nnb-descent-plot")
+        self._ax_surface, self._ax_loss = self.figure.figure.subplots(
+            1, 2, gridspec_kw={"width_ratios": [1.4, 1.0]}
+        )
+        self._contour = None
+        self._minima_marks = None
+        (self._path,) = self._ax_surface.plot([], [], "-o", color="tab:red", ms=3, lw=1.2)
+        (self._start_mark,) = self._ax_surface.plot([], [], "s", color="black", ms=6)
+        (self._loss_line,) = self._ax_loss.plot([], [], color="tab:red", lw=1.5)
+        self._ax_loss.set_yscale("log")
+        self._ax_loss.set_xlabel("step")
+        self._ax_loss.set_title("f(p) - min f")
+
+        self._player = BackgroundLoop(self._play_tick, interval=0.02, on_stop=self._on_play_stop,
+                                      on_error=self._on_play_error)
+        self._set_surface_controls(surf, start)
+
+        self.surface_dropdown.observe(self._on_surface, names="value")
+        for control in (self.optimizer_dropdown, self.lr_slider, self.start_x_slider,
+                        self.start_y_slider):
+            control.observe(self._on_setting, names="value")
+        self.preset_buttons.observe(self._on_preset, names="value")
+        self.step_button.on_click(lambda _b: self.step())
+        self.play_button.on_click(lambda _b: self.toggle_play())
+        self.reset_button.on_click(lambda _b: self.reset())
+
+        self.widget = ipw.VBox(
+            [
+                ipw.HBox([self.surface_dropdown, self.optimizer_dropdown, self.lr_slider]),
+                self.preset_buttons,
+                ipw.HBox([self.start_x_slider, self.start_y_slider, self.steps_slider]),
+                ipw.HBox([self.step_button, self.play_button, self.reset_button]),
+                self.description,
+                self.figure.image,
+                self.status,
+            ]
+        )
+        self.widget.add_class("nnb-descent-explorer")
+        self._draw_surface()
+        self.reset()
+
+    # ----- state -----
+    @property
+    def surface(self):
+        """The current :class:`~nnbasics.widgets._surfaces.Surface`."""
+        return get_surface(self.surface_dropdown.value)
+
+    @property
+    def lr(self) -> float:
+        return float(self.lr_slider.value)
+
+    @property
+    def start(self) -> np.ndarray:
+        return np.array([self.start_x_slider.value, self.start_y_slider.value])
+
+    @property
+    def trajectory(self) -> np.ndarray:
+        """Visited points, shape ``(steps_taken + 1, 2)`` (row 0 is the start)."""
+        return np.array(self._points)
+
+    @property
+    def losses(self) -> np.ndarray:
+        """``f`` at each visited point, shape ``(steps_taken + 1,)``."""
+        return np.array(self._losses)
+
+    @property
+    def steps_taken(self) -> int:
+        return len(self._points) - 1
+
+    @property
+    def diverged(self) -> bool:
+        """True once ``p`` left the radius ``DIVERGENCE_RADIUS`` or ``f`` stopped being finite."""
+        return self._diverged
+
+    @property
+    def converged(self) -> bool:
+        """True when the last point is within ``CONVERGENCE_DISTANCE`` of a minimum."""
+        if self._diverged:
+            return False
+        distances = np.linalg.norm(np.array(self.surface.minima) - self._points[-1], axis=1)
+        return bool(distances.min() < CONVERGENCE_DISTANCE)
+
+    @property
+    def playing(self) -> bool:
+        return self._player.running
+
+    # ----- actions -----
+    def reset(self) -> None:
+        """Restart from the start point with a fresh optimizer (its state forgotten)."""
+        self._player.stop()
+        self._p = self.start.astype(np.float64)
+        self._optimizer = OPTIMIZERS[self.optimizer_dropdown.value](lr=self.lr)
+        self._points = [self._p.copy()]
+        self._losses = [float(self.surface.fn(self._p))]
+        self._diverged = False
+        self._redraw()
+
+    def step(self, n: int = 1) -> None:
+        """Take ``n`` optimizer steps (fewer if it diverges) and redraw once."""
+        self._advance(n)
+        self._redraw()
+
+    def run(self, n: int | None = None) -> None:
+        """Take ``n`` steps (default: the steps slider) at once, stopping early on divergence."""
+        self._advance(self.steps_slider.value if n is None else n)
+        self._redraw()
+
+    def apply_preset(self, regime: str) -> None:
+        """Set the learning rate that shows ``regime`` for this surface and optimizer; reset."""
+        presets = self.surface.presets[self.optimizer_dropdown.value]
+        if regime not in presets:
+            raise ValueError(
+                f"{self.optimizer_dropdown.value} on {self.surface.name} has no {regime!r} preset; "
+                f"choose one of {', '.join(presets)}"
+            )
+        self.lr_slider.value = presets[regime]  # triggers reset
+
+    def play(self) -> None:
+        """Animate a run of ``steps_slider.value`` steps on the kernel's event loop."""
+        if self.steps_taken >= self.steps_slider.value or self._diverged:
+            self.reset()
+        self._steps_per_frame = max(1, self.steps_slider.value // ANIMATION_FRAMES)
+        self._player.start()
+        self.play_button.description, self.play_button.icon = "Pause", "pause"
+
+    def pause(self) -> None:
+        self._player.stop()
+
+    def toggle_play(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    # ----- internals -----
+    def _advance(self, n: int) -> None:
+        surface = self.surface
+        for _ in range(n):
+            if self._diverged:
+                return
+            gradient = surface.gradient(self._p)
+            self._optimizer.step([{"p": self._p}], [{"p": gradient}])
+            self._points.append(self._p.copy())
+            if not (np.all(np.isfinite(self._p)) and np.linalg.norm(self._p) < DIVERGENCE_RADIUS):
+                self._diverged = True
+                self._losses.append(np.inf)
+                return
+            self._losses.append(float(surface.fn(self._p)))
+
+    def _play_tick(self) -> bool:
+        remaining = self.steps_slider.value - self.steps_taken
+        self.step(min(self._steps_per_frame, remaining))
+        return remaining > self._steps_per_frame and not self._diverged
+
+    def _on_play_stop(self) -> None:
+        self.play_button.description, self.play_button.icon = "Run", "play"
+
+    def _on_play_error(self, error: BaseException) -> None:
+        self.status.value = f"<b style='color:#b00'>stopped: {error}</b>"
+
+    def _set_surface_controls(self, surf, start=None) -> None:
+        self._resetting = True
+        try:
+            start = surf.start if start is None else start
+            for slider, (lo, hi), value in ((self.start_x_slider, surf.xlim, start[0]),
+                                            (self.start_y_slider, surf.ylim, start[1])):
+                slider.min, slider.max = -1e9, 1e9  # widen first so min <= max always holds
+                slider.min, slider.max = lo, hi
+                slider.value = float(np.clip(value, lo, hi))
+            self.description.value = f"<i>{surf.description}</i>"
+        finally:
+            self._resetting = False
+
+    def _on_surface(self, _change: dict) -> None:
+        surf = self.surface
+        self._resetting = True
+        try:
+            self._set_surface_controls(surf)
+            self.steps_slider.value = surf.default_steps
+            self.lr_slider.value = surf.presets[self.optimizer_dropdown.value]["good"]
+            self.preset_buttons.value = None
+        finally:
+            self._resetting = False
+        self._draw_surface()
+        self.reset()
+
+    def _on_setting(self, change: dict) -> None:
+        if self._resetting:
+            return
+        if change["owner"] is self.lr_slider and self.preset_buttons.value is not None:
+            presets = self.surface.presets[self.optimizer_dropdown.value]
+            if presets.get(self.preset_buttons.value) != self.lr:
+                self.preset_buttons.value = None
+        self.reset()
+
+    def _on_preset(self, change: dict) -> None:
+        if change["new"] is not None:
+            presets = self.surface.presets[self.optimizer_dropdown.value]
+            if change["new"] in presets:
+                self.apply_preset(change["new"])
+            else:
+                self.status.value = (f"<i>{self.optimizer_dropdown.value} has no "
+                                     f"'{change['new']}' preset here: its step is bounded by lr</i>")
+
+    def _draw_surface(self) -> None:
+        """Draw the contour map of the surface (only when the surface changes)."""
+        surf, ax = self.surface, self._ax_surface
+        if self._contour is not None:
+            self._contour.remove()
+            self._minima_marks.remove()
+        xs = np.linspace(*surf.xlim, 160)
+        ys = np.linspace(*surf.ylim, 160)
+        grid = np.stack(np.meshgrid(xs, ys), axis=-1)
+        values = surf.fn(grid)
+        f_min = min(float(surf.fn(np.array(m))) for m in surf.minima)
+        self._f_min = f_min
+        self._contour = ax.contourf(xs, ys, np.log10(values - f_min + 1e-3), levels=25,
+                                    cmap="viridis", zorder=0)
+        minima = np.array(surf.minima)
+        (self._minima_marks,) = ax.plot(minima[:, 0], minima[:, 1], "*", color="white", ms=12,
+                                        mec="black", zorder=4)
+        ax.set_xlim(*surf.xlim)
+        ax.set_ylim(*surf.ylim)
+        ax.set_title(surf.name)
+        ax.set_xlabel("p0")
+        ax.set_ylabel("p1")
+        self.figure.figure.tight_layout()
+
+    def _redraw(self) -> None:
+        points = self.trajectory
+        self._path.set_data(points[:, 0], points[:, 1])
+        self._start_mark.set_data([points[0, 0]], [points[0, 1]])
+        gaps = np.maximum(np.array(self._losses) - self._f_min, 1e-12)
+        finite = np.isfinite(gaps)
+        steps = np.arange(len(gaps))
+        self._loss_line.set_data(steps[finite], gaps[finite])
+        self._ax_loss.set_xlim(0, max(1, len(gaps) - 1))
+        low, high = float(gaps[finite].min()), float(gaps[finite].max())
+        self._ax_loss.set_ylim(low / 2.0, high * 2.0)
+        self._write_status()
+        self.figure.render()
+
+    def _write_status(self) -> None:
+        p, f = self._points[-1], self._losses[-1]
+        if self._diverged:
+            verdict = "<b style='color:#b00'>diverged</b>: the steps grow; lower the learning rate"
+        elif self.converged:
+            verdict = "<b style='color:#070'>converged</b> to a minimum"
+        else:
+            verdict = "not at a minimum yet"
+        self.status.value = (
+            f"step {self.steps_taken}: p = ({p[0]:.3g}, {p[1]:.3g}), f(p) = {f:.4g} — {verdict} "
+            f"({self.optimizer_dropdown.value}, lr = {self.lr:.3g})"
+        )
