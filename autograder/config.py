@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from traitlets.config import Config
 
+from autograder.environment import ensure_interpreter_bin_on_path
 from autograder.layout import CourseLayout
 
 COURSE_ID = "nnbasics"
@@ -57,11 +58,13 @@ class GradingSettings:
 
 
 def nbgrader_config(layout: CourseLayout, settings: GradingSettings | None = None) -> Config:
-    """The full nbgrader ``Config`` of the course at ``layout.root``."""
+    """The full nbgrader ``Config`` of the course at ``layout.root`` (creates ``autograder/``)."""
     from autograder.execution import DeadlineExecute
     from autograder.scrub import ScrubGradeCellTracebacks
 
     settings = settings or GradingSettings()
+    layout.work_dir.mkdir(parents=True, exist_ok=True)  # the gradebook's folder
+    ensure_interpreter_bin_on_path()  # nbgrader runs `alembic` to create a gradebook
     c = Config()
     c.CourseDirectory.root = str(layout.root)
     c.CourseDirectory.course_id = settings.course_id
@@ -109,5 +112,5 @@ def _autograde_preprocessors(execute_class: type) -> list[type]:
     from nbgrader.converters.autograde import Autograde
     from nbgrader.preprocessors import Execute
 
-    defaults = Autograde.autograde_preprocessors.default_value
+    defaults = Autograde.class_traits()["autograde_preprocessors"].default()
     return [execute_class if step is Execute else step for step in defaults]

@@ -12,9 +12,11 @@ from __future__ import annotations
 import io
 import logging
 import traceback
+import warnings
 from dataclasses import dataclass
 
 from nbgrader.coursedir import CourseDirectory
+from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 
@@ -53,10 +55,15 @@ def run_converter(
     coursedir = course_directory(config, **coursedir_overrides)
     converter = converter_class(coursedir=coursedir, config=config)
     converter.force = force
+    return start_and_capture(converter, echo=echo)
+
+
+def start_and_capture(app, *, echo: bool = False) -> ConverterResult:
+    """Call ``app.start()`` (an nbgrader converter or exchange step) and capture its log."""
     buffer = io.StringIO()
     handler = logging.StreamHandler(buffer)
     handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
-    logger = converter.log
+    logger = app.log
     previous_level = logger.level
     logger.addHandler(handler)
     if logger.level == logging.NOTSET or logger.level > logging.INFO:
@@ -65,7 +72,10 @@ def run_converter(
     if not echo:
         logger.propagate = False
     try:
-        converter.start()
+        with warnings.catch_warnings():
+            # nbgrader's gradebook updates make SQLAlchemy warn about autoflush; harmless
+            warnings.simplefilter("ignore", SAWarning)
+            app.start()
     except Exception:  # noqa: BLE001 - nbgrader reports every failure as an exception
         return ConverterResult(False, buffer.getvalue(), traceback.format_exc())
     finally:

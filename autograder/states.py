@@ -73,9 +73,18 @@ class StateStore:
         os.replace(tmp_name, path)
         return path
 
+    def write_all(self, states: list[GradingState]) -> None:
+        """Store several states (see :meth:`write`)."""
+        for state in states:
+            self.write(state)
+
     def mark_started(self, student: str, assignment: str) -> None:
         """Record that grading started: until it ends, the submission counts as failed."""
         self.write(GradingState(student, assignment, FAILED, UNFINISHED_REASON))
+
+    def forget(self, student: str, assignment: str) -> None:
+        """Drop the state (a new submission arrived: the old grade no longer applies)."""
+        self.path(student, assignment).unlink(missing_ok=True)
 
     def read(self, student: str, assignment: str) -> GradingState | None:
         """The stored state, or None if the submission was never graded.

@@ -6,6 +6,10 @@ the table lists the seconds per notebook and the total, which the course promise
 
     python -m benchmarks.bench_notebooks                 # every chapter
     python -m benchmarks.bench_notebooks 07 08           # chapters whose file name starts so
+    python -m benchmarks.bench_notebooks --threads 1     # BLAS/OpenMP threads per kernel
+
+On a shared or busy 2-core machine, multi-threaded BLAS can be many times slower than one thread
+(the threads spin waiting for each other); ``--threads 1`` measures the notebooks' own cost then.
 """
 
 from __future__ import annotations
@@ -61,12 +65,32 @@ def execute(path: Path) -> dict:
             "status": status}
 
 
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _parse(argv: list[str]) -> tuple[list[str], int | None]:
+    """Split the arguments into notebook-name prefixes and an optional ``--threads N``."""
+    prefixes, threads, args = [], None, iter(argv)
+    for arg in args:
+        if arg == "--threads" or arg.startswith("--threads="):
+            value = arg.partition("=")[2] or next(args, "")
+            if not value.isdigit() or int(value) < 1:
+                raise SystemExit(f"--threads needs a positive integer, got {value!r}")
+            threads = int(value)
+        else:
+            prefixes.append(arg)
+    return prefixes, threads
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    prefixes, threads = _parse(argv)
     os.environ.setdefault("MPLBACKEND", "Agg")
-    paths = course_notebooks(argv or None)
+    if threads is not None:  # the kernels inherit the environment
+        os.environ.update({name: str(threads) for name in THREAD_VARIABLES})
+    paths = course_notebooks(prefixes or None)
     if not paths:
-        print(f"no notebook matches {argv} in {COURSE}")
+        print(f"no notebook matches {prefixes} in {COURSE}")
         return 1
     rows = []
     for path in paths:
@@ -75,12 +99,15 @@ def main(argv: list[str] | None = None) -> int:
     total = round(sum(row["seconds"] for row in rows), 2)
     print_table(rows + [{"notebook": "TOTAL", "seconds": total, "code_cells": "",
                          "status": f"budget {BUDGET_SECONDS:.0f} s"}],
-                title=f"Course notebooks executed headless ({os.cpu_count()} CPU cores)")
+                title=f"Course notebooks executed headless ({os.cpu_count()} CPU cores, "
+                      f"BLAS threads: {os.environ.get('OPENBLAS_NUM_THREADS', 'default')})")
     failed = [row["notebook"] for row in rows if row["status"] != "ok"]
     within = total <= BUDGET_SECONDS
     verdict = "within" if within else "OVER"
     print(f"total {total:.1f} s: {verdict} the {BUDGET_SECONDS:.0f} s budget")
-    write_results("notebooks", {"cpu_count": os.cpu_count(), "notebooks": rows,
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    write_results("notebooks", {"cpu_count": os.cpu_count(), "blas_threads": threads,
+                                "load_average_1min_at_end": load, "notebooks": rows,
                                 "total_seconds": total, "budget_seconds": BUDGET_SECONDS,
                                 "within_budget": within, "failed": failed})
     return 1 if failed else 0

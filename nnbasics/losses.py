@@ -192,7 +192,7 @@ class SoftmaxCrossEntropy(Loss):
 
     def check_targets(self, y_true, n_outputs: int) -> np.ndarray:
         y_true = np.asarray(y_true)
-        if y_true.ndim == 2:
+        if y_true.ndim == 2 and not (y_true.shape[1] == 1 and n_outputs > 1):
             if y_true.shape[1] != n_outputs:
                 raise ValueError(
                     f"one-hot targets must have {n_outputs} columns (one per class), "
@@ -212,7 +212,7 @@ class SoftmaxCrossEntropy(Loss):
         probs = np.divide(exp, sums, out=exp)
         log_sums = np.log(sums)
         y_true = np.asarray(y_true)
-        if y_true.ndim == 1:
+        if y_true.ndim != 2 or (y_true.shape[1] == 1 and k > 1):
             labels = _check_labels(y_true, k, n)
             picked = shifted[np.arange(n), labels] - log_sums[:, 0]
             loss = -float(np.mean(picked))

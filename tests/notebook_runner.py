@@ -8,6 +8,7 @@ variables to JSON so that the test can assert on what the notebook really comput
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,8 +69,11 @@ def run_notebook(
         kernel_name=kernel_name,
         resources={"metadata": {"path": str(path.parent)}},
     )
+    # The kernel renders figures as a student's would (inline PNGs), so drawing errors surface:
+    # drop the Agg backend that the test process itself uses.
+    kernel_env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
     start = time.perf_counter()
-    client.execute()
+    client.execute(env=kernel_env)
     seconds = time.perf_counter() - start
     values: dict = {}
     if names:

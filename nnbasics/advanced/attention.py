@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnbasics.activations import softmax
+from nnbasics.layers import Layer
 
 __all__ = [
     "SelfAttention",
@@ -87,7 +88,7 @@ def attention_backward(
     return dQ, dK, dV
 
 
-class SelfAttention:
+class SelfAttention(Layer):
     """Single-head self-attention layer: queries, keys and values are projections of one input.
 
     ``x: (batch, seq, d_model)`` or ``(seq, d_model)`` -> ``(batch, seq, d_v)`` (same leading
@@ -109,6 +110,7 @@ class SelfAttention:
             raise ValueError(f"d_model must be positive, got {d_model}")
         d_k = d_model if d_k is None else d_k
         d_v = d_model if d_v is None else d_v
+        super().__init__()
         rng = rng if rng is not None else np.random.default_rng(seed)
         std = 1.0 / np.sqrt(d_model)
         self.d_model, self.d_k, self.d_v, self.causal = d_model, d_k, d_v, causal
@@ -134,10 +136,12 @@ class SelfAttention:
         out, weights = scaled_dot_product_attention(Q, K, V, mask)
         self._cache = (x, Q, K, V, weights)
         self.attention_weights_ = weights
+        self.input, self.output = x, out
         return out
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Fill ``grads`` and return ``dx`` (same shape as the forward input)."""
+    def backward(self, dout: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        """Fill ``grads`` and return ``dx`` (same shape as the forward input; ``None`` when
+        ``need_input_grad=False``)."""
         if self._cache is None:
             raise RuntimeError("call forward before backward")
         x, Q, K, V, weights = self._cache
@@ -145,6 +149,8 @@ class SelfAttention:
         x_rows = x.reshape(-1, self.d_model)
         for name, d in (("Wq", dQ), ("Wk", dK), ("Wv", dV)):
             self.grads[name] = x_rows.T @ d.reshape(-1, d.shape[-1])
+        if not need_input_grad:
+            return None
         return (
             dQ @ self.params["Wq"].T + dK @ self.params["Wk"].T + dV @ self.params["Wv"].T
         )

@@ -174,8 +174,12 @@ class Conv2D(Layer):
         self._cache = (cols, x.shape)
         return out.reshape(n, oh, ow, self.out_channels).transpose(0, 3, 1, 2)
 
-    def backward(self, dout: np.ndarray, need_input_grad: bool = True) -> np.ndarray:
-        """Given ``dL/dout`` (N, F, oh, ow), fill ``grads`` and return ``dL/dx`` (N, C, H, W)."""
+    def backward(self, dout: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        """Given ``dL/dout`` (N, F, oh, ow), fill ``grads`` and return ``dL/dx`` (N, C, H, W).
+
+        With ``need_input_grad=False`` (what ``Sequential`` passes to its first layer) the input
+        gradient is not computed and ``None`` is returned.
+        """
         if self._cache is None:
             raise RuntimeError("call forward before backward")
         cols, x_shape = self._cache
@@ -183,6 +187,8 @@ class Conv2D(Layer):
         W = self.params["W"]
         self.grads["W"] = (dout_rows.T @ cols).reshape(W.shape)
         self.grads["b"] = dout_rows.sum(axis=0)
+        if not need_input_grad:  # first layer of a model: nobody needs dL/dx
+            return None
         dcols = dout_rows @ W.reshape(self.out_channels, -1)
         k = self.kernel_size
         return col2im(dcols, x_shape, k, k, self.stride, self.padding)

@@ -14,7 +14,7 @@ reconcile them.
 
 from __future__ import annotations
 
-import copy
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -114,13 +114,12 @@ def federated_averaging(
 
     ``optimizer_factory()`` returns a fresh optimizer for each client's local training (a
     client keeps no optimizer state between rounds). Every client takes part in every round.
+    The clients are simulated one after another on ``model`` itself: it is loaded with the
+    round's global weights before each client trains, and with the average at the end.
     ``test_data=(X, y)`` records the global model's accuracy after each round.
     """
-    import time
-
     if rounds < 1 or not clients:
         raise ValueError("need at least one round and one client")
-    local_model = copy.deepcopy(model)
     history = FedAvgHistory()
     round_iter = range(rounds)
     if progress:
@@ -132,8 +131,8 @@ def federated_averaging(
         global_weights = copy_weights(model)
         client_weights = []
         for client_index, (X_k, y_k) in enumerate(clients):
-            load_weights(local_model, global_weights)
-            local_model.fit(
+            load_weights(model, global_weights)  # the client starts from the global model
+            model.fit(
                 X_k,
                 y_k,
                 epochs=local_epochs,
@@ -141,7 +140,7 @@ def federated_averaging(
                 optimizer=optimizer_factory(),
                 seed=seed + 1000 * round_index + client_index,
             )
-            client_weights.append(copy_weights(local_model))
+            client_weights.append(copy_weights(model))
         load_weights(model, average_weights(client_weights, [len(y_k) for _, y_k in clients]))
         history.seconds.append(time.perf_counter() - start)
         if test_data is not None:

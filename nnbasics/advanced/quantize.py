@@ -157,8 +157,11 @@ def quantize_model(model) -> QuantizedModel:
     """Quantize every ``Dense`` layer of a trained ``Sequential``/``MLP`` (the model is untouched).
 
     Raises ``NotImplementedError`` for other layers with parameters (they have no int8 version
-    here), so a model is never silently half-quantized.
+    here), so a model is never silently half-quantized, and ``ValueError`` for a model with a
+    single output (``QuantizedModel.predict`` takes the argmax over several classes).
     """
+    if getattr(model, "n_outputs", 2) < 2:
+        raise ValueError("quantize_model supports classifiers with several outputs (softmax), not one")
     layers = []
     for layer in model.layers:
         if _is_dense(layer):

@@ -14,11 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 from nnbasics.activations import get_activation
+from nnbasics.layers import Layer
 
 __all__ = ["ResidualBlock"]
 
 
-class ResidualBlock:
+class ResidualBlock(Layer):
     """``out = x + act(x W1 + b1) W2 + b2``, optionally followed by ``post_activation``.
 
     ``x: (n, width) -> (n, width)``. ``params = {"W1": (width, hidden), "b1": (hidden,),
@@ -42,6 +43,7 @@ class ResidualBlock:
         hidden = width if hidden is None else hidden
         if hidden < 1:
             raise ValueError(f"hidden must be positive, got {hidden}")
+        super().__init__()
         rng = rng if rng is not None else np.random.default_rng(seed)
         self.width, self.hidden = width, hidden
         self.activation = get_activation(activation)
@@ -70,10 +72,12 @@ class ResidualBlock:
         z_out = x + h @ self.params["W2"] + self.params["b2"]
         out = z_out if self.post_activation is None else self.post_activation.fn(z_out)
         self._cache = (x, z1, h, z_out)
+        self.input, self.output = x, out
         return out
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Fill ``grads`` and return ``dx (n, width)``: the skip path plus the branch's gradient."""
+    def backward(self, dout: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        """Fill ``grads`` and return ``dx (n, width)``: the skip path plus the branch's gradient
+        (``None`` when ``need_input_grad=False``)."""
         if self._cache is None:
             raise RuntimeError("call forward before backward")
         x, z1, h, z_out = self._cache
@@ -84,6 +88,8 @@ class ResidualBlock:
         dz1 = (dout @ self.params["W2"].T) * self.activation.derivative(z1)
         self.grads["W1"] = x.T @ dz1
         self.grads["b1"] = dz1.sum(axis=0)
+        if not need_input_grad:
+            return None
         return dout + dz1 @ self.params["W1"].T
 
     def __repr__(self) -> str:

@@ -33,6 +33,7 @@ from nnbasics.grading.checks import (
     passed,
     relative_error,
 )
+from nnbasics.grading.diagnose import diagnose_losses
 from nnbasics.grading.hints import HINTS, Hint, hint
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "check_gradient",
     "check_keys",
     "check_shape",
+    "diagnose_losses",
     "hint",
     "numerical_gradient",
     "numerically_quiet",

@@ -111,8 +111,8 @@ def check_equal(actual: Any, expected: Any, name: str) -> None:
         wrong = SAFE.where(SAFE.asarray(actual) != expected)
         first = tuple(int(axis[0]) for axis in wrong)
         raise AssertionError(
-            f"{name}: wrong value at index {first}: expected {expected[first]!r}, "
-            f"got {SAFE.asarray(actual)[first]!r}"
+            f"{name}: wrong value at index {first}: expected {expected[first].item()!r}, "
+            f"got {SAFE.asarray(actual)[first].item()!r}"
         )
 
 

@@ -43,6 +43,13 @@ HINTS: dict[str, Hint] = {
             "`rng = np.random.default_rng(seed)`, e.g. `rng.normal(size=shape)`.",
         ),
         Hint(
+            "init_scale",
+            "initialization scale",
+            "Weights drawn too large make activations explode layer after layer, too small make them "
+            "vanish. He initialization, for ReLU layers, draws W from a normal distribution with "
+            "standard deviation sqrt(2 / fan_in), where fan_in is the number of inputs of the layer.",
+        ),
+        Hint(
             "wrong_gradient",
             "wrong gradients",
             "Your analytic gradient disagrees with a numerical (finite-difference) gradient of the "

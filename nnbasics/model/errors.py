@@ -13,5 +13,5 @@ class TrainingDivergedError(FloatingPointError):
     """
 
 
-class StopTraining(Exception):
+class StopTraining(Exception):  # noqa: N818 - the name the course uses
     """Raise from a ``fit`` callback to stop training after the current epoch."""

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+import inspect
 import numbers
 
 import numpy as np
 
-from ..layers import Dense, Layer
-from ..losses import MSE, Loss, get_loss
-from ..metrics import accuracy as accuracy_score
+from ..layers import Activation, Dense, Dropout, Layer
+from ..losses import Loss, SoftmaxCrossEntropy, get_loss
 from ..optimizers import Optimizer
 from ..regularization import clip_gradients, global_norm
 from .history import History
-from .validation import check_same_length, check_X
+from .inference import InferenceMixin
+from .packing import PackedParameters
+from .validation import check_X
 
 __all__ = ["Sequential"]
 
-INFERENCE_CHUNK = 8192  # rows per forward pass in predict/score, to bound memory
 
-
-class Sequential:
+class Sequential(InferenceMixin):
     """A neural network as a list of layers followed by a loss.
 
     Args:
@@ -28,6 +28,7 @@ class Sequential:
             softmax), "bce" (the network ends with a sigmoid), "mse", or a ``Loss``.
         l1, l2: penalty strengths on every weight matrix ``W`` (see ``nnbasics.regularization``).
         seed: seeds the shuffling of ``fit`` when ``fit(seed=None)``.
+        n_features: the number of input columns (default: the first ``Dense``'s ``n_in``).
 
     Layer-by-layer access: ``model.layers[i].input`` / ``.output`` after a forward pass,
     ``model.params`` / ``model.grads`` (one dict per layer, empty for parameter-free
@@ -47,6 +48,7 @@ class Sequential:
         l1: float = 0.0,
         l2: float = 0.0,
         seed: int | None = None,
+        n_features: int | None = None,
     ) -> None:
         layers = list(layers)
         if not layers:
@@ -59,23 +61,30 @@ class Sequential:
         dense = [layer for layer in layers if isinstance(layer, Dense)]
         if not dense:
             raise ValueError("a Sequential model needs at least one Dense layer")
-        for before, after in zip(dense, dense[1:], strict=False):
-            if before.n_out != after.n_in:
-                raise ValueError(
-                    f"{before!r} outputs {before.n_out} values but the next {after!r} expects "
-                    f"{after.n_in}; make consecutive sizes match"
-                )
+        _check_consecutive_sizes(layers)
         self.layers = layers
         self.loss_fn = get_loss(loss)
+        last = layers[-1]
+        if isinstance(self.loss_fn, SoftmaxCrossEntropy) and getattr(last, "name", None) == "softmax":
+            raise ValueError(
+                "SoftmaxCrossEntropy applies the softmax itself and takes logits: remove the final "
+                "Activation('softmax') (model.forward still returns probabilities)"
+            )
         self.l1 = _check_strength(l1, "l1")
         self.l2 = _check_strength(l2, "l2")
         self.dtype = dense[0].dtype
-        self.n_features = dense[0].n_in
+        # inputs are rows (n, n_features); layers that reshape them (e.g. for convolutions)
+        # come first and the model is then given n_features explicitly
+        self.n_features = dense[0].n_in if n_features is None else int(n_features)
         self.n_outputs = dense[-1].n_out
         self.seed = seed
         self._rng = np.random.default_rng(seed)
         self._first_trainable = next(i for i, layer in enumerate(layers) if layer.params)
+        # the first trainable layer needs no input gradient: skip it where the layer allows
+        backward = layers[self._first_trainable].backward
+        self._skip_first_input_grad = "need_input_grad" in inspect.signature(backward).parameters
         self._last_output: np.ndarray | None = None
+        self._packed: PackedParameters | None = None  # see _pack_parameters
         self.history_: History | None = None
         self.n_epochs_: int = 0
 
@@ -110,6 +119,11 @@ class Sequential:
             for p in d.values():
                 p[...] = flat[offset : offset + p.size].reshape(p.shape)
                 offset += p.size
+
+    def _pack_parameters(self) -> None:
+        """Keep all parameters and gradients in one contiguous buffer each (see
+        ``nnbasics.model.packing``); only for layers the model created itself (``MLP``)."""
+        self._packed = PackedParameters.pack(self.layers)
 
     def get_flat_grads(self) -> np.ndarray:
         """All gradients concatenated, in the order of ``get_flat_params``."""
@@ -184,9 +198,13 @@ class Sequential:
     def _backprop(self) -> None:
         """Run the loss's backward and every layer's backward (after a loss forward)."""
         dout = self.loss_fn.backward()
-        for i in range(len(self.layers) - 1, self._first_trainable - 1, -1):
-            # layers before the first trainable one need no gradient: skip computing it
-            dout = self.layers[i].backward(dout, need_input_grad=i > self._first_trainable)
+        first = self._first_trainable  # layers before it have no parameters: stop there
+        for i in range(len(self.layers) - 1, first, -1):
+            dout = self.layers[i].backward(dout)
+        if self._skip_first_input_grad:
+            self.layers[first].backward(dout, need_input_grad=False)
+        else:
+            self.layers[first].backward(dout)
         if self.l1 or self.l2:
             for layer in self.layers:
                 W = layer.params.get("W")
@@ -208,11 +226,30 @@ class Sequential:
         self._backprop()
         if clip is not None:
             clip_gradients(self.grads, clip)
-        optimizer.step(self.params, self.grads)
+        flat = self._packed.buffers() if self._packed is not None else None
+        if flat is not None:  # the same update, applied to all parameters at once
+            optimizer.step([{"all": flat[0]}], [{"all": flat[1]}])
+        else:
+            optimizer.step(self.params, self.grads)
         return loss + self.penalty()
 
     # ----------------------------------------------------------------- training
-    def fit(self, X, y, epochs: int = 10, batch_size: int = 32, optimizer=None, **kwargs) -> History:
+    def fit(
+        self,
+        X,
+        y,
+        epochs: int = 10,
+        batch_size: int = 32,
+        optimizer: Optimizer | str | None = None,
+        validation_data: tuple | None = None,
+        shuffle: bool = True,
+        seed: int | None = None,
+        early_stopping: int | None = None,
+        clip: float | None = None,
+        progress: bool = False,
+        callbacks=(),
+        verbose: bool = False,
+    ) -> History:
         """Train with shuffled mini-batches; returns a ``History`` (also ``model.history_``).
 
         Args:
@@ -238,78 +275,12 @@ class Sequential:
         """
         from .training import fit_model
 
-        return fit_model(self, X, y, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
-                         **kwargs)
-
-    # ----------------------------------------------------------------- inference
-    def predict_proba(self, X) -> np.ndarray:
-        """Model outputs ``(n, n_outputs)`` (probabilities for classifiers), in chunks."""
-        X = check_X(X, self.n_features, self.dtype)
-        chunks = [self.forward(X[i : i + INFERENCE_CHUNK]) for i in range(0, len(X), INFERENCE_CHUNK)]
-        return np.concatenate(chunks) if chunks else np.zeros((0, self.n_outputs), self.dtype)
-
-    def predict(self, X) -> np.ndarray:
-        """Predictions: class labels ``(n,)`` (int) for classifiers; for MSE models the raw
-        output values ``(n, n_outputs)``."""
-        out = self.predict_proba(X)
-        if isinstance(self.loss_fn, MSE):
-            return out
-        return self._labels_from_output(out)
-
-    def _labels_from_output(self, out: np.ndarray) -> np.ndarray:
-        """Class labels from outputs: argmax for several outputs, threshold 0.5 for one."""
-        if out.shape[1] == 1:
-            return (out[:, 0] >= 0.5).astype(np.int64)
-        return out.argmax(axis=1)
-
-    def _labels_from_targets(self, y) -> np.ndarray:
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] > 1:
-            return y.argmax(axis=1)
-        y = y.reshape(-1)
-        if self.n_outputs == 1:
-            return (y >= 0.5).astype(np.int64)
-        return y
-
-    def tracks_accuracy(self, y) -> bool:
-        """Whether accuracy is meaningful for targets ``y`` (classifiers; MSE with 0/1 or
-        one-hot targets)."""
-        if not isinstance(self.loss_fn, MSE):
-            return True
-        y = np.asarray(y)
-        return bool(y.size) and bool(np.isin(y, (0, 1)).all())
-
-    def count_correct(self, out: np.ndarray, y) -> int:
-        """Number of rows of raw output ``out`` (from ``logits``) classified as ``y``."""
-        return int(np.count_nonzero(self._labels_from_output(out) == self._labels_from_targets(y)))
-
-    def score(self, X, y) -> float:
-        """Accuracy of ``predict`` on ``(X, y)`` (for one output: threshold 0.5)."""
-        X = check_X(X, self.n_features, self.dtype)
-        check_same_length(X, np.asarray(y))
-        if not self.tracks_accuracy(y):
-            raise ValueError(
-                "score() reports accuracy, which needs class targets (0/1 or one-hot); "
-                "for regression use model.loss(X, y)"
-            )
-        out = self.predict_proba(X)
-        return accuracy_score(self._labels_from_targets(y), self._labels_from_output(out))
-
-    def evaluate(self, X, y) -> tuple[float, float | None]:
-        """``(loss, accuracy)`` on ``(X, y)`` in inference mode (accuracy ``None`` for
-        regression targets). The loss includes the regularization penalty."""
-        X = check_X(X, self.n_features, self.dtype)
-        y = np.asarray(y)
-        check_same_length(X, y)
-        total, correct = 0.0, 0
-        track = self.tracks_accuracy(y)
-        for i in range(0, len(X), INFERENCE_CHUNK):
-            xb, yb = X[i : i + INFERENCE_CHUNK], y[i : i + INFERENCE_CHUNK]
-            out = self.logits(xb)
-            total += self.loss_fn.forward(out, yb) * len(xb)
-            if track:
-                correct += self.count_correct(out, yb)
-        return total / len(X) + self.penalty(), (correct / len(X) if track else None)
+        return fit_model(
+            self, X, y, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
+            validation_data=validation_data, shuffle=shuffle, seed=seed,
+            early_stopping=early_stopping, clip=clip, progress=progress, callbacks=callbacks,
+            verbose=verbose,
+        )
 
     # ----------------------------------------------------------------- display
     def summary(self) -> str:
@@ -329,3 +300,19 @@ def _check_strength(value, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
         raise ValueError(f"{name} must be a number >= 0, got {value!r}")
     return float(value)
+
+
+def _check_consecutive_sizes(layers: list[Layer]) -> None:
+    """Dense layers separated only by elementwise layers must have matching sizes."""
+    previous = None
+    for layer in layers:
+        if isinstance(layer, Dense):
+            if previous is not None and previous.n_out != layer.n_in:
+                raise ValueError(
+                    f"{previous!r} outputs {previous.n_out} values but the next {layer!r} expects "
+                    f"{layer.n_in}; make consecutive sizes match"
+                )
+            previous = layer
+        elif not isinstance(layer, (Activation, Dropout)):
+            previous = None  # a layer that may change the width: nothing to compare
+

@@ -90,21 +90,26 @@ def fit_model(
     n_batches = math.ceil(n / batch_size)
     history = History()
     model.history_ = history
-    # shuffled copies are written into these buffers once per epoch; batches are views
-    X_buf, y_buf = (np.empty_like(X), np.empty_like(y)) if shuffle else (X, y)
+    # each shuffled batch is gathered into these reused buffers (no per-epoch copy of X)
+    X_buf = np.empty((min(batch_size, n), *X.shape[1:]), dtype=X.dtype)
+    y_buf = np.empty((min(batch_size, n), *y.shape[1:]), dtype=y.dtype)
     best_loss, best_params, wait = math.inf, None, 0
     bar = make_progress(progress, total=epochs * n_batches)
     try:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for epoch in range(1, epochs + 1):
-                start_time = time.perf_counter()
-                if shuffle:
-                    order = rng.permutation(n)
-                    np.take(X, order, axis=0, out=X_buf)
-                    np.take(y, order, axis=0, out=y_buf)
-                total_loss, correct = 0.0, 0
+        for epoch in range(1, epochs + 1):
+            start_time = time.perf_counter()
+            order = rng.permutation(n) if shuffle else None
+            total_loss, correct = 0.0, 0
+            # overflow in a diverging run is reported below as TrainingDivergedError
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 for b, start in enumerate(range(0, n, batch_size)):
-                    xb, yb = X_buf[start : start + batch_size], y_buf[start : start + batch_size]
+                    if order is None:
+                        xb, yb = X[start : start + batch_size], y[start : start + batch_size]
+                    else:
+                        rows = order[start : start + batch_size]
+                        xb, yb = X_buf[: len(rows)], y_buf[: len(rows)]
+                        np.take(X, rows, axis=0, out=xb)
+                        np.take(y, rows, axis=0, out=yb)
                     loss = model.train_step(xb, yb, optimizer, clip=clip)
                     if not math.isfinite(loss):
                         raise _diverged(epoch, b + 1, loss, optimizer, clip)
@@ -112,40 +117,40 @@ def fit_model(
                     if track_accuracy:
                         correct += model.count_correct(model._last_output, yb)
                     bar.update(1)
-                seconds = time.perf_counter() - start_time
-                metrics = {"loss": total_loss / n, "seconds": seconds, "lr": optimizer.lr}
-                if track_accuracy:
-                    metrics["accuracy"] = correct / n
-                if validation_data is not None:
-                    val_loss, val_acc = model.evaluate(X_val, y_val)
-                    metrics["val_loss"] = val_loss
-                    if val_acc is not None:
-                        metrics["val_accuracy"] = val_acc
-                history.append(epoch, **metrics)
-                model.n_epochs_ = epoch
-                bar.set_postfix(**{k: round(v, 4) for k, v in metrics.items() if k != "lr"})
-                if verbose:
-                    print(f"epoch {epoch}/{epochs}  " + "  ".join(
-                        f"{k}={v:.4g}" for k, v in metrics.items()))
+            seconds = time.perf_counter() - start_time
+            metrics = {"loss": total_loss / n, "seconds": seconds, "lr": optimizer.lr}
+            if track_accuracy:
+                metrics["accuracy"] = correct / n
+            if validation_data is not None:
+                val_loss, val_acc = model.evaluate(X_val, y_val)
+                metrics["val_loss"] = val_loss
+                if val_acc is not None:
+                    metrics["val_accuracy"] = val_acc
+            history.append(epoch, **metrics)
+            model.n_epochs_ = epoch
+            bar.set_postfix(**{k: round(v, 4) for k, v in metrics.items() if k != "lr"})
+            if verbose:
+                print(f"epoch {epoch}/{epochs}  " + "  ".join(
+                    f"{k}={v:.4g}" for k, v in metrics.items()))
 
-                if patience is not None:
-                    monitored = metrics.get("val_loss", metrics["loss"])
-                    if monitored < best_loss:
-                        best_loss, wait = monitored, 0
-                        best_params = model.get_flat_params()
-                        history.best_epoch = epoch
-                    else:
-                        wait += 1
-                        if wait >= patience:
-                            history.stopped_early = True
-                            break
-                if _callbacks_say_stop(callbacks, epoch, history):
-                    history.stopped_early = True
-                    break
+            if patience is not None:
+                monitored = metrics.get("val_loss", metrics["loss"])
+                if monitored < best_loss:
+                    best_loss, wait = monitored, 0
+                    best_params = model.get_flat_params()
+                    history.best_epoch = epoch
+                else:
+                    wait += 1
+                    if wait >= patience:
+                        history.stopped_early = True
+                        break
+            if _callbacks_say_stop(callbacks, epoch, history):
+                history.stopped_early = True
+                break
     finally:
         bar.close()
-    if history.stopped_early and best_params is not None and patience is not None:
-        model.set_flat_params(best_params)
+    if best_params is not None and history.best_epoch != history.epochs[-1]:
+        model.set_flat_params(best_params)  # early stopping keeps the best epoch's weights
     return history
 
 

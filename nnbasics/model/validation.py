@@ -30,7 +30,12 @@ def check_X(X, n_features: int, dtype) -> np.ndarray:
 
 def check_finite(array: np.ndarray, name: str) -> None:
     """Raise if ``array`` holds NaN or infinity."""
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
+    if array.dtype.kind != "f":
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(array)):
+            return  # fast path: a NaN or inf anywhere would make the sum non-finite
+    if not np.isfinite(array).all():  # (the sum can also overflow: then look closer)
         n_bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise ValueError(
             f"{name} contains {n_bad} NaN or infinite value(s); remove or impute them "

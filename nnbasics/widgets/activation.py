@@ -1,12 +1,12 @@
-"""Activation explorer: an activation ``f``, its derivative ``f'`` and where ``f'`` (nearly) vanishes.
+"""Activation explorer: an activation with its derivative, saturation regions shaded.
 
-Two kinds of region are shaded: *dead* where ``f'(z) == 0`` exactly (ReLU for ``z < 0``, the step
-everywhere) and *saturated* where ``0 < |f'(z)| < threshold`` (sigmoid and tanh far from 0). In
-both, gradient descent barely moves the weights feeding the neuron.
+The figure is ``nnbasics.plots.plot_activation`` (one panel, or two side by side to compare);
+the widget adds the controls, a probe ``z`` and the intervals as numbers.
 
 >>> w = ActivationExplorer("relu")
 >>> w.dead_intervals
 [(-6.0, 0.0)]
+>>> w.compare_dropdown.value = "sigmoid"      # a second panel
 """
 
 from __future__ import annotations
@@ -15,10 +15,14 @@ import ipywidgets as ipw
 import numpy as np
 
 from nnbasics.activations import get_activation
+from nnbasics.plots import plot_activation
+from nnbasics.plots.activation import saturation_mask
 from nnbasics.widgets._display import FigureImage, WidgetBase
 
 EXPLORER_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "step")
-GRID_POINTS = 1201
+UNSHADED = ("linear", "step")  # plot_activation shades no saturation for these
+GRID_POINTS = 400  # as plot_activation's grid
+NO_COMPARISON = "(none)"
 
 
 def flagged_intervals(z: np.ndarray, flags: np.ndarray) -> list[tuple[float, float]]:
@@ -35,70 +39,57 @@ def flagged_intervals(z: np.ndarray, flags: np.ndarray) -> list[tuple[float, flo
 
 
 class ActivationExplorer(WidgetBase):
-    """Plot ``f`` and ``f'`` of a chosen activation and shade its dead and saturated regions.
+    """An activation ``f`` with its derivative ``f'`` (shaded where ``f'`` nearly vanishes).
 
     Args:
         activation: initial activation, one of :data:`EXPLORER_ACTIVATIONS`.
-        z_range: ``(min, max)`` of the plotted pre-activation ``z``.
-        saturation_threshold: ``|f'(z)|`` below this (but not 0) counts as saturated.
+        compare_with: a second activation drawn beside it, or None.
+        z_range: ``(min, max)`` of the plotted pre-activation ``z`` (must contain 0).
 
-    Controls: ``activation_buttons`` (ToggleButtons), ``threshold_slider``, ``probe_slider`` (a
-    ``z`` whose ``f(z)`` and ``f'(z)`` are read out in ``readout``).
-    State: ``activation``, ``saturation_threshold``, ``probe_z``, ``probe_value``,
-    ``probe_derivative``, ``dead_intervals``, ``saturated_intervals`` (lists of ``(z_lo, z_hi)``).
+    Controls: ``activation_buttons`` (ToggleButtons), ``compare_dropdown`` (``"(none)"`` or a
+    name), ``probe_slider`` (a ``z`` marked on the curve(s), read out in ``readout``).
+    State: ``activation``, ``compare_with`` (name or None), ``probe_z``, ``probe_value``,
+    ``probe_derivative``, ``saturated_intervals`` (the shaded ones: ``|f'| < 5 %`` of its peak,
+    as ``plots.activation.saturation_mask``), ``dead_intervals`` (``f' == 0`` exactly).
     """
 
     def __init__(
         self,
         activation: str = "sigmoid",
+        compare_with: str | None = None,
         z_range: tuple[float, float] = (-6.0, 6.0),
-        saturation_threshold: float = 0.05,
     ) -> None:
-        activation = get_activation(activation).name
-        if activation not in EXPLORER_ACTIVATIONS:
-            raise ValueError(f"activation must be one of {EXPLORER_ACTIVATIONS}, got {activation!r}")
+        activation = _check_name(activation)
+        compare = NO_COMPARISON if compare_with is None else _check_name(compare_with)
         z_min, z_max = map(float, z_range)
         if not z_min < 0.0 < z_max:
-            raise ValueError(f"z_range must contain 0 as (min, max) with min < 0 < max, got {z_range}")
-        if not 0.0 <= saturation_threshold <= 1.0:
-            raise ValueError(f"saturation_threshold must be in [0, 1], got {saturation_threshold}")
+            raise ValueError(f"z_range must be (min, max) with min < 0 < max, got {z_range}")
+        self.z_range = (z_min, z_max)
         self.z = np.linspace(z_min, z_max, GRID_POINTS)
 
         self.activation_buttons = ipw.ToggleButtons(
             options=list(EXPLORER_ACTIVATIONS), value=activation, description="f"
         )
-        self.threshold_slider = ipw.FloatSlider(
-            value=saturation_threshold, min=0.0, max=0.25, step=0.005,
-            description="saturated if |f'| <", readout_format=".3f",
-            style={"description_width": "initial"},
+        self.compare_dropdown = ipw.Dropdown(
+            options=[NO_COMPARISON, *EXPLORER_ACTIVATIONS], value=compare, description="compare with"
         )
         self.probe_slider = ipw.FloatSlider(
             value=0.0, min=z_min, max=z_max, step=0.05, description="z", readout_format=".2f"
         )
         self.readout = ipw.HTML()
         self.readout.add_class("nnb-activation-readout")
+        self.figure = FigureImage((8.5, 3.3), css_class="nnb-activation-plot")
+        self._axes: list = []
+        self._probe_marks: list = []
 
-        self.figure = FigureImage((8.0, 3.2), css_class="nnb-activation-plot")
-        self._ax_f, self._ax_df = self.figure.figure.subplots(1, 2)
-        self._artists = self._build_axes()
-        self._shading: list = []
-
-        self.activation_buttons.observe(self._on_activation, names="value")
-        self.threshold_slider.observe(self._on_activation, names="value")
-        self.probe_slider.observe(self._on_probe, names="value")
-
+        for control in (self.activation_buttons, self.compare_dropdown, self.probe_slider):
+            control.observe(self._on_change, names="value")
         self.widget = ipw.VBox(
-            [
-                self.activation_buttons,
-                ipw.HBox([self.threshold_slider, self.probe_slider]),
-                self.figure.image,
-                self.readout,
-            ]
+            [self.activation_buttons, ipw.HBox([self.compare_dropdown, self.probe_slider]),
+             self.figure.image, self.readout]
         )
         self.widget.add_class("nnb-activation-explorer")
-        self._draw_activation()
-        self._draw_probe()
-        self.figure.render()
+        self.update()
 
     # ----- state -----
     @property
@@ -106,8 +97,9 @@ class ActivationExplorer(WidgetBase):
         return str(self.activation_buttons.value)
 
     @property
-    def saturation_threshold(self) -> float:
-        return float(self.threshold_slider.value)
+    def compare_with(self) -> str | None:
+        value = self.compare_dropdown.value
+        return None if value == NO_COMPARISON else str(value)
 
     @property
     def probe_z(self) -> float:
@@ -116,88 +108,96 @@ class ActivationExplorer(WidgetBase):
     @property
     def probe_value(self) -> float:
         """``f(probe_z)``."""
-        return float(get_activation(self.activation).fn(np.array([self.probe_z]))[0])
+        return _evaluate(self.activation, self.probe_z)[0]
 
     @property
     def probe_derivative(self) -> float:
         """``f'(probe_z)``."""
-        return float(get_activation(self.activation).derivative(np.array([self.probe_z]))[0])
+        return _evaluate(self.activation, self.probe_z)[1]
 
-    def derivative_on_grid(self) -> np.ndarray:
+    def derivative_on_grid(self, name: str | None = None) -> np.ndarray:
         """``f'(z)`` on the plotted grid ``self.z``, shape ``(GRID_POINTS,)``."""
-        return get_activation(self.activation).derivative(self.z)
+        return get_activation(name or self.activation).derivative(self.z)
+
+    def dead_intervals_of(self, name: str) -> list[tuple[float, float]]:
+        """Intervals of the plotted range where ``name``'s derivative is exactly 0."""
+        return flagged_intervals(self.z, self.derivative_on_grid(name) == 0.0)
+
+    def saturated_intervals_of(self, name: str) -> list[tuple[float, float]]:
+        """The intervals ``plot_activation`` shades for ``name`` (none for linear and step)."""
+        if name in UNSHADED:
+            return []
+        return flagged_intervals(self.z, saturation_mask(self.derivative_on_grid(name)))
 
     @property
     def dead_intervals(self) -> list[tuple[float, float]]:
-        """Intervals of the plotted range where ``f'(z) == 0`` (no gradient at all)."""
-        return flagged_intervals(self.z, self.derivative_on_grid() == 0.0)
+        return self.dead_intervals_of(self.activation)
 
     @property
     def saturated_intervals(self) -> list[tuple[float, float]]:
-        """Intervals where ``0 < |f'(z)| < saturation_threshold`` (a vanishing gradient)."""
-        slope = np.abs(self.derivative_on_grid())
-        return flagged_intervals(self.z, (slope > 0.0) & (slope < self.saturation_threshold))
+        return self.saturated_intervals_of(self.activation)
 
     # ----- drawing -----
-    def _build_axes(self) -> dict:
-        artists = {}
-        for ax, title in ((self._ax_f, "f(z)"), (self._ax_df, "f'(z)")):
-            ax.axhline(0.0, color="0.75", lw=0.8)
-            ax.axvline(0.0, color="0.75", lw=0.8)
-            ax.set_xlim(self.z[0], self.z[-1])
-            ax.set_xlabel("z")
-            ax.set_title(title)
-            (artists[title],) = ax.plot([], [], lw=2.0, color="tab:blue")
-            (artists[title + " probe"],) = ax.plot([], [], "o", color="tab:red", ms=7, zorder=5)
-        return artists
+    def _on_change(self, change: dict) -> None:
+        if change["owner"] is self.probe_slider:
+            self._move_probe()
+        else:
+            self.update()
 
-    def _shade(self, intervals: list[tuple[float, float]], color: str, label: str) -> None:
-        for i, (lo, hi) in enumerate(intervals):
-            for ax in (self._ax_f, self._ax_df):
-                patch = ax.axvspan(lo, hi, color=color, alpha=0.18, lw=0,
-                                   label=label if (i == 0 and ax is self._ax_df) else None)
-                self._shading.append(patch)
-
-    def _draw_activation(self) -> None:
-        """Redraw both curves and the shading (on a change of activation or threshold)."""
-        act = get_activation(self.activation)
-        f, df = act.fn(self.z), act.derivative(self.z)
-        for title, values, ax in (("f(z)", f, self._ax_f), ("f'(z)", df, self._ax_df)):
-            self._artists[title].set_data(self.z, values)
-            low, high = float(values.min()), float(values.max())
-            pad = 0.12 * max(high - low, 1.0)
-            ax.set_ylim(low - pad, high + pad)
-        for patch in self._shading:
-            patch.remove()
-        self._shading = []
-        self._shade(self.dead_intervals, "tab:red", "dead: f' = 0")
-        self._shade(self.saturated_intervals, "tab:orange",
-                    f"saturated: |f'| < {self.saturation_threshold:g}")
-        legend = self._ax_df.get_legend()
-        if legend is not None:
-            legend.remove()
-        if self._shading:
-            self._ax_df.legend(loc="upper right", fontsize=8)
-        self._ax_f.set_title(f"{act.name}(z)")
-        self._ax_df.set_title(f"{act.name}'(z)")
-        self.figure.figure.tight_layout()
-
-    def _draw_probe(self) -> None:
-        z, a, da = self.probe_z, self.probe_value, self.probe_derivative
-        self._artists["f(z) probe"].set_data([z], [a])
-        self._artists["f'(z) probe"].set_data([z], [da])
-        where = "dead" if da == 0 else ("saturated" if abs(da) < self.saturation_threshold
-                                        else "active")
-        self.readout.value = (
-            f"<code>z = {z:.2f}: f(z) = {a:.4f}, f'(z) = {da:.4f}</code> "
-            f"(<b>{where}</b>: a weight feeding this neuron moves ∝ f'(z) = {da:.3g})"
-        )
-
-    def _on_activation(self, _change: dict) -> None:
-        self._draw_activation()
-        self._draw_probe()
+    def update(self) -> None:
+        """Redraw the panel(s) with ``plot_activation`` (on a change of activation or comparison)."""
+        names = self._names()
+        if len(self._axes) != len(names):  # the layout changes only with the comparison
+            figure = self.figure.figure
+            figure.clear()
+            self._axes = list(figure.subplots(1, len(names), squeeze=False)[0])
+            figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.18)
+        self._probe_marks = []
+        for ax, name in zip(self._axes, names, strict=True):
+            ax.clear()
+            plot_activation(name, self.z_range, ax=ax)
+            ax.set_title(name)
+            (mark,) = ax.plot([], [], "o", color="#c53030", markersize=8, zorder=5)
+            self._probe_marks.append(mark)
+        self.figure.set_animated(self._probe_marks)
+        self._place_probe()
         self.figure.render()
 
-    def _on_probe(self, _change: dict) -> None:
-        self._draw_probe()
-        self.figure.render()
+    def _move_probe(self) -> None:
+        """Move only the probe markers (blitted over the saved curves) and rewrite the readout."""
+        self._place_probe()
+        self.figure.blit()
+
+    def _place_probe(self) -> None:
+        names = self._names()
+        for mark, name in zip(self._probe_marks, names, strict=True):
+            mark.set_data([self.probe_z], [_evaluate(name, self.probe_z)[0]])
+        self.readout.value = "<br>".join(self._describe(name) for name in names)
+
+    def _names(self) -> list[str]:
+        return [self.activation] + ([self.compare_with] if self.compare_with else [])
+
+    def _describe(self, name: str) -> str:
+        z = self.probe_z
+        value, slope = _evaluate(name, z)
+        if slope == 0.0:
+            where = "<b>dead</b>: f'(z) = 0, no gradient flows back through this unit"
+        elif any(lo <= z <= hi for lo, hi in self.saturated_intervals_of(name)):
+            where = "<b>saturated</b>: f'(z) is tiny, the weights feeding this unit barely move"
+        else:
+            where = "<b>active</b>: the gradient flows"
+        return (f"<code>{name}: f({z:.2f}) = {value:.4f}, f'({z:.2f}) = {slope:.4f}</code> — "
+                f"{where}")
+
+
+def _check_name(name: str) -> str:
+    name = get_activation(name).name
+    if name not in EXPLORER_ACTIVATIONS:
+        raise ValueError(f"activation must be one of {EXPLORER_ACTIVATIONS}, got {name!r}")
+    return name
+
+
+def _evaluate(name: str, z: float) -> tuple[float, float]:
+    act = get_activation(name)
+    point = np.array([z])
+    return float(act.fn(point)[0]), float(act.derivative(point)[0])

@@ -16,7 +16,9 @@ import numpy as np
 
 from nnbasics import optimizers
 from nnbasics.widgets._background import BackgroundLoop
-from nnbasics.widgets._display import FigureImage, WidgetBase
+from nnbasics.widgets._descent_view import DescentView
+from nnbasics.widgets._descent_walk import DescentWalk
+from nnbasics.widgets._display import WidgetBase
 from nnbasics.widgets._surfaces import REGIMES, SURFACES, get_surface
 
 OPTIMIZERS = {
@@ -25,8 +27,6 @@ OPTIMIZERS = {
     "RMSprop": optimizers.RMSprop,
     "Adam": optimizers.Adam,
 }
-DIVERGENCE_RADIUS = 1e4  # |p| beyond this counts as diverged (and stepping stops)
-CONVERGENCE_DISTANCE = 1e-2  # closer than this to a minimum counts as converged
 ANIMATION_FRAMES = 60  # play() shows a run in about this many frames
 
 
@@ -90,19 +90,8 @@ class DescentExplorer(WidgetBase):
         self.status.add_class("nnb-descent-status")
         self.description = ipw.HTML()
 
-        self.figure = FigureImage((9.0, 3.8), css_class="nnb-descent-plot")
-        self._ax_surface, self._ax_loss = self.figure.figure.subplots(
-            1, 2, gridspec_kw={"width_ratios": [1.4, 1.0]}
-        )
-        self._contour = None
-        self._minima_marks = None
-        (self._path,) = self._ax_surface.plot([], [], "-o", color="tab:red", ms=3, lw=1.2)
-        (self._start_mark,) = self._ax_surface.plot([], [], "s", color="black", ms=6)
-        (self._loss_line,) = self._ax_loss.plot([], [], color="tab:red", lw=1.5)
-        self._ax_loss.set_yscale("log")
-        self._ax_loss.set_xlabel("step")
-        self._ax_loss.set_title("f(p) - min f")
-
+        self.view = DescentView()
+        self.figure = self.view.figure
         self._player = BackgroundLoop(self._play_tick, interval=0.02, on_stop=self._on_play_stop,
                                       on_error=self._on_play_error)
         self._set_surface_controls(surf, start)
@@ -148,29 +137,26 @@ class DescentExplorer(WidgetBase):
     @property
     def trajectory(self) -> np.ndarray:
         """Visited points, shape ``(steps_taken + 1, 2)`` (row 0 is the start)."""
-        return np.array(self._points)
+        return self.walk.trajectory
 
     @property
     def losses(self) -> np.ndarray:
         """``f`` at each visited point, shape ``(steps_taken + 1,)``."""
-        return np.array(self._losses)
+        return self.walk.losses
 
     @property
     def steps_taken(self) -> int:
-        return len(self._points) - 1
+        return self.walk.steps_taken
 
     @property
     def diverged(self) -> bool:
-        """True once ``p`` left the radius ``DIVERGENCE_RADIUS`` or ``f`` stopped being finite."""
-        return self._diverged
+        """True once the walk left the region where ``f`` stays sane (see ``_descent_walk``)."""
+        return self.walk.diverged
 
     @property
     def converged(self) -> bool:
         """True when the last point is within ``CONVERGENCE_DISTANCE`` of a minimum."""
-        if self._diverged:
-            return False
-        distances = np.linalg.norm(np.array(self.surface.minima) - self._points[-1], axis=1)
-        return bool(distances.min() < CONVERGENCE_DISTANCE)
+        return self.walk.converged
 
     @property
     def playing(self) -> bool:
@@ -180,21 +166,18 @@ class DescentExplorer(WidgetBase):
     def reset(self) -> None:
         """Restart from the start point with a fresh optimizer (its state forgotten)."""
         self._player.stop()
-        self._p = self.start.astype(np.float64)
-        self._optimizer = OPTIMIZERS[self.optimizer_dropdown.value](lr=self.lr)
-        self._points = [self._p.copy()]
-        self._losses = [float(self.surface.fn(self._p))]
-        self._diverged = False
+        optimizer = OPTIMIZERS[self.optimizer_dropdown.value](lr=self.lr)
+        self.walk = DescentWalk(self.surface, optimizer, self.start)
         self._redraw()
 
     def step(self, n: int = 1) -> None:
         """Take ``n`` optimizer steps (fewer if it diverges) and redraw once."""
-        self._advance(n)
+        self.walk.advance(n)
         self._redraw()
 
     def run(self, n: int | None = None) -> None:
         """Take ``n`` steps (default: the steps slider) at once, stopping early on divergence."""
-        self._advance(self.steps_slider.value if n is None else n)
+        self.walk.advance(self.steps_slider.value if n is None else n)
         self._redraw()
 
     def apply_preset(self, regime: str) -> None:
@@ -209,7 +192,7 @@ class DescentExplorer(WidgetBase):
 
     def play(self) -> None:
         """Animate a run of ``steps_slider.value`` steps on the kernel's event loop."""
-        if self.steps_taken >= self.steps_slider.value or self._diverged:
+        if self.steps_taken >= self.steps_slider.value or self.walk.diverged:
             self.reset()
         self._steps_per_frame = max(1, self.steps_slider.value // ANIMATION_FRAMES)
         self._player.start()
@@ -222,24 +205,10 @@ class DescentExplorer(WidgetBase):
         self.pause() if self.playing else self.play()
 
     # ----- internals -----
-    def _advance(self, n: int) -> None:
-        surface = self.surface
-        for _ in range(n):
-            if self._diverged:
-                return
-            gradient = surface.gradient(self._p)
-            self._optimizer.step([{"p": self._p}], [{"p": gradient}])
-            self._points.append(self._p.copy())
-            if not (np.all(np.isfinite(self._p)) and np.linalg.norm(self._p) < DIVERGENCE_RADIUS):
-                self._diverged = True
-                self._losses.append(np.inf)
-                return
-            self._losses.append(float(surface.fn(self._p)))
-
     def _play_tick(self) -> bool:
         remaining = self.steps_slider.value - self.steps_taken
         self.step(min(self._steps_per_frame, remaining))
-        return remaining > self._steps_per_frame and not self._diverged
+        return remaining > self._steps_per_frame and not self.walk.diverged
 
     def _on_play_stop(self) -> None:
         self.play_button.description, self.play_button.icon = "Run", "play"
@@ -292,46 +261,15 @@ class DescentExplorer(WidgetBase):
                                      f"'{change['new']}' preset here: its step is bounded by lr</i>")
 
     def _draw_surface(self) -> None:
-        """Draw the contour map of the surface (only when the surface changes)."""
-        surf, ax = self.surface, self._ax_surface
-        if self._contour is not None:
-            self._contour.remove()
-            self._minima_marks.remove()
-        xs = np.linspace(*surf.xlim, 160)
-        ys = np.linspace(*surf.ylim, 160)
-        grid = np.stack(np.meshgrid(xs, ys), axis=-1)
-        values = surf.fn(grid)
-        f_min = min(float(surf.fn(np.array(m))) for m in surf.minima)
-        self._f_min = f_min
-        self._contour = ax.contourf(xs, ys, np.log10(values - f_min + 1e-3), levels=25,
-                                    cmap="viridis", zorder=0)
-        minima = np.array(surf.minima)
-        (self._minima_marks,) = ax.plot(minima[:, 0], minima[:, 1], "*", color="white", ms=12,
-                                        mec="black", zorder=4)
-        ax.set_xlim(*surf.xlim)
-        ax.set_ylim(*surf.ylim)
-        ax.set_title(surf.name)
-        ax.set_xlabel("p0")
-        ax.set_ylabel("p1")
-        self.figure.figure.tight_layout()
+        self.view.draw_surface(self.surface)
 
     def _redraw(self) -> None:
-        points = self.trajectory
-        self._path.set_data(points[:, 0], points[:, 1])
-        self._start_mark.set_data([points[0, 0]], [points[0, 1]])
-        gaps = np.maximum(np.array(self._losses) - self._f_min, 1e-12)
-        finite = np.isfinite(gaps)
-        steps = np.arange(len(gaps))
-        self._loss_line.set_data(steps[finite], gaps[finite])
-        self._ax_loss.set_xlim(0, max(1, len(gaps) - 1))
-        low, high = float(gaps[finite].min()), float(gaps[finite].max())
-        self._ax_loss.set_ylim(low / 2.0, high * 2.0)
         self._write_status()
-        self.figure.render()
+        self.view.draw_walk(self.walk.trajectory, self.walk.losses)
 
     def _write_status(self) -> None:
-        p, f = self._points[-1], self._losses[-1]
-        if self._diverged:
+        p, f = self.walk.trajectory[-1], self.walk.losses[-1]
+        if self.walk.diverged:
             verdict = "<b style='color:#b00'>diverged</b>: the steps grow; lower the learning rate"
         elif self.converged:
             verdict = "<b style='color:#070'>converged</b> to a minimum"

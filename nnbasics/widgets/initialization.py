@@ -33,8 +33,8 @@ def activation_statistics(
     initializer: str,
     activation: str = "tanh",
     depth: int = 8,
-    width: int = 256,
-    n_samples: int = 500,
+    width: int = 128,
+    n_samples: int = 256,
     seed: int = 0,
     keep_outputs: bool = False,
 ) -> list[dict]:
@@ -56,13 +56,13 @@ def activation_statistics(
     rng = np.random.default_rng(seed)
     layers = []
     for _ in range(depth):
-        layers.append(Dense(width, width, init=initializer, rng=rng, dtype=np.float64))
+        layers.append(Dense(width, width, init=initializer, rng=rng, dtype=np.float32))
         layers.append(Activation(activation))
-    x = rng.standard_normal((n_samples, width))
+    x = rng.standard_normal((n_samples, width), dtype=np.float32)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         for layer in layers:
             x = layer.forward(x)
-        grad = rng.standard_normal(x.shape)
+        grad = rng.standard_normal(x.shape, dtype=np.float32)
         grads_at_output = [None] * depth
         for index in range(len(layers) - 1, -1, -1):
             if index % 2 == 1:  # an Activation layer: grad is dL/d(its output)
@@ -98,8 +98,8 @@ class InitializationExplorer(WidgetBase):
         initializer: str = "xavier",
         activation: str = "tanh",
         depth: int = 8,
-        width: int = 256,
-        n_samples: int = 500,
+        width: int = 128,
+        n_samples: int = 256,
         seed: int = 0,
     ) -> None:
         if activation not in ACTIVATION_CHOICES:
@@ -211,7 +211,7 @@ class InitializationExplorer(WidgetBase):
         ax_std.set_xlabel("block")
         ax_std.set_ylabel("std (log scale; 0 drawn at 1e-12)")
         ax_std.legend(fontsize=8)
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.28)
         self.plot.render()
 
 

@@ -16,6 +16,7 @@ import ipywidgets as ipw
 import numpy as np
 
 from nnbasics.activations import get_activation
+from nnbasics.plots import plot_activation
 from nnbasics.widgets._display import FigureImage, WidgetBase
 
 NEURON_ACTIVATIONS = ("step", "linear", "sigmoid", "tanh", "relu", "leaky_relu")
@@ -84,11 +85,10 @@ class NeuronExplorer(WidgetBase):
         self.equation = ipw.HTML()
         self.equation.add_class("nnb-neuron-equation")
 
-        self.figure = FigureImage((5.0, 3.2), css_class="nnb-neuron-plot")
+        self.figure = FigureImage((5.0, 3.4), css_class="nnb-neuron-plot")
         self._ax = self.figure.figure.add_subplot(1, 1, 1)
-        self._curve = None
-        self._curve_name: str | None = None
-        self._build_axes()
+        self.figure.figure.subplots_adjust(left=0.16, right=0.97, bottom=0.15, top=0.9)
+        self._curve_key: tuple[str, float] | None = None
 
         for control in (*self.input_sliders, *self.weight_sliders, self.bias_slider):
             control.observe(self._on_change, names="value")
@@ -157,34 +157,26 @@ class NeuronExplorer(WidgetBase):
             self.activation_dropdown.value = get_activation(activation).name
 
     # ----- drawing -----
-    def _build_axes(self) -> None:
+    def _draw_curve(self, half_width: float) -> bool:
+        """Draw ``f`` on ``[-half_width, half_width]`` with ``plot_activation``; True if redrawn.
+
+        Only a change of activation or range redraws the curve; the point is blitted over it.
+        """
+        key = (self.activation, half_width)
+        if key == self._curve_key:
+            return False
         ax = self._ax
-        ax.axhline(0.0, color="0.75", lw=0.8)
-        ax.axvline(0.0, color="0.75", lw=0.8)
+        ax.clear()
+        plot_activation(self.activation, (-half_width, half_width), ax=ax,
+                        show_derivative=False, mark_saturation=False)
         ax.set_xlabel("z = w · x + b")
         ax.set_ylabel("a = f(z)")
-        (self._guide,) = ax.plot([], [], ls=":", color="tab:red", lw=1.0)
-        (self._point,) = ax.plot([], [], "o", color="tab:red", ms=8, zorder=5)
-
-    def _draw_curve(self, half_width: float) -> None:
-        """Draw ``f`` on ``[-half_width, half_width]`` (only when ``f`` or the range changes)."""
-        key = f"{self.activation}:{half_width}"
-        if key == self._curve_name:
-            return
-        z = np.linspace(-half_width, half_width, 601)
-        a = get_activation(self.activation).fn(z)
-        if self._curve is None:
-            (self._curve,) = self._ax.plot(z, a, color="tab:blue", lw=2.0)
-        else:
-            self._curve.set_data(z, a)
-        self._curve.set_label(self.activation)
-        self._ax.set_xlim(-half_width, half_width)
-        low, high = float(a.min()), float(a.max())
-        pad = 0.1 * max(high - low, 1.0)
-        self._ax.set_ylim(low - pad, high + pad)
-        self._ax.set_title(f"f = {self.activation}")
-        self.figure.figure.tight_layout()
-        self._curve_name = key
+        ax.set_title(f"f = {self.activation}")
+        (self._guide,) = ax.plot([], [], ls=":", color="#c53030", lw=1.2)
+        (self._point,) = ax.plot([], [], "o", color="#c53030", ms=9, zorder=5)
+        self.figure.set_animated([self._guide, self._point])
+        self._curve_key = key
+        return True
 
     def _on_change(self, _change: dict) -> None:
         self.update()
@@ -193,7 +185,7 @@ class NeuronExplorer(WidgetBase):
         """Recompute ``z`` and ``a`` from the controls and redraw the equation and the point."""
         z, a = self.weighted_sum, self.output
         half_width = max(CURVE_HALF_WIDTH, float(np.ceil(abs(z) + 1.0)))
-        self._draw_curve(half_width)
+        redrawn = self._draw_curve(half_width)
         self._point.set_data([z], [a])
         self._guide.set_data([z, z], [0.0, a])
         terms = " + ".join(
@@ -204,4 +196,7 @@ class NeuronExplorer(WidgetBase):
             f"<code>z = {names} + b = {terms} + {self.bias:.2f} = <b>{z:.3f}</b></code><br>"
             f"<code>a = {self.activation}(z) = {self.activation}({z:.3f}) = <b>{a:.3f}</b></code>"
         )
-        self.figure.render()
+        if redrawn:
+            self.figure.render()
+        else:
+            self.figure.blit()

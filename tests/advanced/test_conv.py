@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 import torch
-from nnbasics.gradcheck import numerical_gradient, relative_error
 
 from nnbasics.advanced.conv import Conv2D, Flatten, col2im, conv2d, convolve_image, im2col
 from nnbasics.advanced.kernels import KERNELS, get_kernel
+from nnbasics.gradcheck import check_layer
 
 SETTINGS = [(1, 0), (1, 1), (2, 1), (3, 2)]  # (stride, padding)
 
@@ -42,16 +42,9 @@ def test_conv_layer_passes_a_float64_gradient_check(stride, padding):
     rng = np.random.default_rng(2)
     layer = Conv2D(2, 3, 3, stride=stride, padding=padding, seed=0, dtype=np.float64)
     x = rng.standard_normal((2, 2, 7, 6))
-    weights = rng.standard_normal(layer.forward(x).shape)
-
-    def loss():
-        return float(np.sum(layer.forward(x) * weights))
-
-    layer.forward(x)
-    dx = layer.backward(weights)
-    assert relative_error(dx, numerical_gradient(loss, x)) <= 1e-6
-    for name, param in layer.params.items():
-        assert relative_error(layer.grads[name], numerical_gradient(loss, param)) <= 1e-6, name
+    report = check_layer(layer, x)
+    assert set(report.errors) == {"x", *layer.params}
+    assert report.max_error <= 1e-6, report
 
 
 def test_conv_layer_gradients_equal_torch_autograd():
@@ -127,3 +120,15 @@ def test_kernels_are_copies_and_unknown_names_are_explained():
         get_kernel("emboss")
     with pytest.raises(ValueError, match="odd side"):
         convolve_image(np.zeros((5, 5)), np.ones((2, 2)))
+
+
+def test_first_layer_backward_can_skip_the_input_gradient():
+    rng = np.random.default_rng(5)
+    layer = Conv2D(1, 2, 3, seed=0, dtype=np.float64)
+    x = rng.standard_normal((2, 1, 5, 5))
+    dout = rng.standard_normal(layer.forward(x).shape)
+    layer.backward(dout)
+    full = {k: g.copy() for k, g in layer.grads.items()}
+    assert layer.backward(dout, need_input_grad=False) is None
+    for key, value in full.items():
+        np.testing.assert_array_equal(layer.grads[key], value)

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 import torch
-from nnbasics.gradcheck import numerical_gradient, relative_error
 
 from nnbasics.advanced.lstm import GATE_NAMES, LSTM, weights_from_torch
+from nnbasics.gradcheck import check_layer
 
 
 @pytest.mark.parametrize("return_sequences", [True, False])
@@ -13,16 +13,9 @@ def test_lstm_bptt_passes_a_float64_gradient_check(return_sequences):
     rng = np.random.default_rng(0)
     layer = LSTM(3, 4, return_sequences=return_sequences, seed=0, dtype=np.float64)
     x = rng.standard_normal((3, 6, 3))
-    weights = rng.standard_normal(layer.forward(x).shape)
-
-    def loss():
-        return float(np.sum(layer.forward(x) * weights))
-
-    layer.forward(x)
-    dx = layer.backward(weights)
-    assert relative_error(dx, numerical_gradient(loss, x)) <= 1e-6
-    for name, param in layer.params.items():
-        assert relative_error(layer.grads[name], numerical_gradient(loss, param)) <= 1e-6, name
+    report = check_layer(layer, x)
+    assert set(report.errors) == {"x", *layer.params}
+    assert report.max_error <= 1e-6, report
 
 
 def _layer_from(torch_params: dict, n_in: int, n_hidden: int, **kwargs) -> LSTM:

@@ -64,3 +64,14 @@ def test_quantized_model_is_four_times_smaller_and_agrees_with_float_model():
     W_before = model.params[0]["W"].copy()
     quantize_model(model)
     np.testing.assert_array_equal(model.params[0]["W"], W_before)  # the float model is untouched
+
+
+def test_unsupported_models_are_rejected():
+    from nnbasics import MLP, Sequential
+    from nnbasics.advanced.residual import ResidualBlock
+    from nnbasics.layers import Dense
+
+    with pytest.raises(ValueError, match="several outputs"):
+        quantize_model(MLP([4, 3, 1], seed=0))
+    with pytest.raises(NotImplementedError, match="ResidualBlock"):
+        quantize_model(Sequential([Dense(4, 4, seed=0), ResidualBlock(4, seed=1), Dense(4, 3, seed=2)]))

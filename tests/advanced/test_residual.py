@@ -4,41 +4,33 @@ import numpy as np
 import pytest
 
 from nnbasics.advanced.residual import ResidualBlock
-
-
-def _numerical_gradient(f, x, eps=1e-6):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        plus = f()
-        x[i] = old - eps
-        minus = f()
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * eps)
-    return grad
+from nnbasics.gradcheck import check_layer, check_model
 
 
 @pytest.mark.parametrize(
     ("activation", "post_activation"), [("relu", None), ("tanh", None), ("tanh", "sigmoid")]
 )
 def test_gradient_check(activation, post_activation):
-    rng = np.random.default_rng(0)
     block = ResidualBlock(
         5, hidden=7, activation=activation, post_activation=post_activation, seed=1, dtype=np.float64
     )
-    x = rng.standard_normal((4, 5))
-    target = rng.standard_normal((4, 5))
+    x = np.random.default_rng(0).standard_normal((4, 5))
+    report = check_layer(block, x)
+    assert set(report.errors) == {"x", "W1", "b1", "W2", "b2"}
+    assert report.passed(1e-7), report
 
-    def loss():
-        return 0.5 * np.sum((block.forward(x) - target) ** 2)
 
-    dx = block.backward(block.forward(x) - target)
-    np.testing.assert_allclose(dx, _numerical_gradient(loss, x), rtol=1e-6, atol=1e-8)
-    for name, value in block.params.items():
-        np.testing.assert_allclose(
-            block.grads[name], _numerical_gradient(loss, value), rtol=1e-6, atol=1e-8
-        )
+def test_gradient_check_inside_a_model():
+    from nnbasics import Sequential
+    from nnbasics.layers import Dense
+
+    rng = np.random.default_rng(5)
+    model = Sequential(
+        [Dense(3, 6, seed=0, dtype=np.float64), ResidualBlock(6, seed=1, dtype=np.float64),
+         Dense(6, 4, seed=2, dtype=np.float64)]
+    )
+    report = check_model(model, rng.standard_normal((8, 3)), rng.integers(0, 4, 8))
+    assert report.passed(1e-6), report
 
 
 def test_zero_branch_is_the_identity_and_passes_gradient_through():

@@ -1,0 +1,178 @@
+"""``collect``: bring submissions into ``autograder/submitted/<student>/<assignment>/``.
+
+Three sources:
+
+- an nbgrader exchange (``nbgrader submit`` by students): :func:`collect_from_exchange`, which
+  runs nbgrader's own ``ExchangeCollect`` (newest submission per student wins);
+- a folder or a ``.zip`` (:func:`collect_from_path`) laid out as
+  ``<student>/<assignment>/<notebook>.ipynb`` (nbgrader's layout), or, with ``assignment`` given,
+  ``<student>/<notebook>.ipynb``. A single top-level folder wrapping that (e.g. ``submitted/``)
+  is looked through.
+
+Files are copied byte for byte: a broken notebook is collected as it is and fails at grading
+with a reason. A newly collected submission drops the earlier grading state, so the report
+says "not graded yet" instead of showing the grade of the previous version. A submission that
+replaces an earlier one moves the earlier one to ``autograder/archive/<student>/<assignment>/<time>/``
+first, so nothing is ever lost.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nbgrader.auth import Authenticator
+from nbgrader.exchange.default.collect import ExchangeCollect
+
+from autograder.config import GradingSettings, nbgrader_config
+from autograder.layout import CourseLayout, LayoutError, check_id
+from autograder.nbgrader_run import course_directory, start_and_capture
+from autograder.states import StateStore
+
+SKIPPED_NAMES = {".ipynb_checkpoints", "__MACOSX", "__pycache__", ".DS_Store"}
+
+
+class CollectError(RuntimeError):
+    """The source of submissions cannot be read at all."""
+
+
+@dataclass
+class CollectResult:
+    """Submissions collected, and entries skipped (with the reason)."""
+
+    collected: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    log: str = ""
+
+
+def collect_from_path(
+    layout: CourseLayout, source: Path, assignment: str | None = None
+) -> CollectResult:
+    """Collect every submission in a folder or zip file ``source``."""
+    source = Path(source)
+    if assignment is not None:
+        layout.require_assignment(assignment)
+    if not source.exists():
+        raise CollectError(f"nothing to collect: {source} does not exist")
+    if source.is_file():
+        if not zipfile.is_zipfile(source):
+            raise CollectError(f"{source} is neither a folder nor a zip file")
+        with tempfile.TemporaryDirectory(prefix="nnbasics-collect-") as tmp:
+            _extract_zip(source, Path(tmp))
+            return _collect_folder(layout, Path(tmp), assignment)
+    return _collect_folder(layout, source, assignment)
+
+
+def collect_from_exchange(
+    layout: CourseLayout,
+    assignment: str,
+    settings: GradingSettings | None = None,
+    exchange_root: Path | None = None,
+) -> CollectResult:
+    """Collect ``assignment`` from the nbgrader exchange (default ``autograder/exchange``)."""
+    layout.require_assignment(assignment)
+    config = nbgrader_config(layout, settings)
+    if exchange_root is not None:
+        config.Exchange.root = str(Path(exchange_root).resolve())
+    before = {pair: _timestamp(layout, *pair) for pair in layout.submissions(assignment)}
+    for student, _ in before:
+        _archive(layout, student, assignment, move=False)
+    coursedir = course_directory(config, assignment_id=assignment)
+    step = ExchangeCollect(
+        coursedir=coursedir, authenticator=Authenticator(config=config), config=config
+    )
+    step.update = True
+    outcome = start_and_capture(step)
+    if not outcome.success:
+        raise CollectError(f"collecting {assignment} from the exchange failed:\n{outcome.text.strip()}")
+    result = CollectResult(log=outcome.log)
+    for pair in layout.submissions(assignment):
+        if before.get(pair, object()) != _timestamp(layout, *pair):
+            result.collected.append(pair)
+            StateStore(layout).forget(*pair)  # the earlier grade was for another submission
+    return result
+
+
+def _collect_folder(layout: CourseLayout, folder: Path, assignment: str | None) -> CollectResult:
+    folder = _unwrap(folder, assignment)
+    result = CollectResult()
+    for student_dir in sorted(p for p in folder.iterdir() if p.name not in SKIPPED_NAMES):
+        if not student_dir.is_dir():
+            result.skipped.append(f"{student_dir.name}: not a student folder")
+            continue
+        try:
+            student = check_id("student", student_dir.name)
+        except LayoutError as error:
+            result.skipped.append(f"{student_dir.name}: {error}")
+            continue
+        if assignment is not None:
+            units = [(assignment, student_dir)]
+        else:
+            units = [(p.name, p) for p in sorted(student_dir.iterdir()) if p.is_dir()]
+            if not units:
+                result.skipped.append(f"{student}: no assignment folder inside")
+        for name, files in units:
+            if name not in layout.assignments():
+                result.skipped.append(f"{student}/{name}: unknown assignment")
+                continue
+            _store(layout, student, name, files)
+            result.collected.append((student, name))
+    return result
+
+
+def _unwrap(folder: Path, assignment: str | None) -> Path:
+    """Look through single wrapping folders (``submissions/submitted/...``)."""
+    for _ in range(3):
+        entries = [p for p in folder.iterdir() if p.name not in SKIPPED_NAMES]
+        if len(entries) == 1 and entries[0].is_dir() and entries[0].name in {"submitted", "submissions"}:
+            folder = entries[0]
+        else:
+            break
+    return folder
+
+
+def _store(layout: CourseLayout, student: str, assignment: str, files: Path) -> None:
+    destination = layout.submission_dir(student, assignment)
+    if destination.exists():
+        _archive(layout, student, assignment, move=True)
+    shutil.copytree(files, destination, ignore=shutil.ignore_patterns(*SKIPPED_NAMES))
+    StateStore(layout).forget(student, assignment)  # the earlier grade was for another submission
+    stamp = destination / "timestamp.txt"
+    if not stamp.exists():
+        stamp.write_text(datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+
+
+def _archive(layout: CourseLayout, student: str, assignment: str, *, move: bool) -> Path:
+    """Keep a copy of the current submission under ``autograder/archive/``."""
+    current = layout.submission_dir(student, assignment)
+    target = layout.work_dir / "archive" / student / assignment / time.strftime("%Y%m%dT%H%M%S")
+    suffix = 0
+    while target.exists():
+        suffix += 1
+        target = target.with_name(f"{target.name.split('-')[0]}-{suffix}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if move:
+        shutil.move(str(current), str(target))
+    else:
+        shutil.copytree(current, target)
+    return target
+
+
+def _timestamp(layout: CourseLayout, student: str, assignment: str) -> str | None:
+    stamp = layout.submission_dir(student, assignment) / "timestamp.txt"
+    return stamp.read_text().strip() if stamp.exists() else None
+
+
+def _extract_zip(archive: Path, target: Path) -> None:
+    """Extract ``archive`` into ``target``, refusing members that would land outside it."""
+    with zipfile.ZipFile(archive) as bundle:
+        for member in bundle.namelist():
+            resolved = (target / member).resolve()
+            if not resolved.is_relative_to(target.resolve()):
+                raise CollectError(f"{archive} has an unsafe member path: {member}")
+        bundle.extractall(target)
