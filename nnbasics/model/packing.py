@@ -43,8 +43,12 @@ class PackedParameters:
 
     def buffers(self) -> tuple[np.ndarray, np.ndarray] | None:
         """``(params, grads)`` flat buffers, or ``None`` if some layer's array was replaced
-        since packing (then the model updates the layers' arrays one by one)."""
+        since packing, or the views stopped sharing the buffers' memory (``copy.deepcopy``
+        copies each view into an array of its own): then the model updates the layers' arrays
+        one by one."""
         for layer, key, view, grad_view in self._views:
             if layer.params.get(key) is not view or layer.grads.get(key) is not grad_view:
+                return None
+            if view.base is not self.params or grad_view.base is not self.grads:
                 return None
         return self.params, self.grads
