@@ -7,7 +7,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.setup-stamp
-export NNBASICS_DATA ?= $(HOME)/.cache/nnbasics/data
+# MNIST's data directory: $NNBASICS_DATA if set; else the checkout's neighbouring shared/data
+# (CI and the course's own machines); else the user cache, where torchvision downloads it.
+export NNBASICS_DATA ?= $(if $(wildcard ../shared/data/MNIST/raw),$(abspath ../shared/data),$(HOME)/.cache/nnbasics/data)
 export MPLBACKEND ?= Agg
 PYTEST_WORKERS ?= 2
 
@@ -41,8 +43,9 @@ lab: setup
 lint: setup
 	$(BIN)/ruff check .
 
+# Two pytest workers on two cores: one BLAS/optimizer thread each avoids oversubscription.
 test: setup lint
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 NNBASICS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python -m benchmarks

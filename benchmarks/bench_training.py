@@ -7,8 +7,8 @@ Three measurements:
    training loop over pre-made tensors) with the same number of threads: numpy's BLAS
    threads (the target configuration) and again with 1 thread, which is the only
    configuration whose timings mean much on a busy machine (oversubscribed BLAS/OpenMP
-   threads spin-wait for each other). Epochs of the two alternate, so a change in
-   machine load hits both; the load average is recorded with the results.
+   threads spin-wait for each other). Each library trains in a fresh process of its own;
+   the load average is recorded with the results.
 2. accuracy: a larger recipe (see ``ACCURACY_RECIPE``) trained for a fixed number of
    epochs; test accuracy and training seconds (target: >= 98.3% within 60 s).
 3. memory: peak resident memory of a separate process (which never imports torch) that
@@ -109,40 +109,67 @@ def torch_epoch_runner(X, y, threads: int, seed=0):
     return accuracy, run_epoch
 
 
-def measure_speed(data, epochs: int, threads: int) -> dict:
-    """Seconds per epoch of nnbasics and torch with ``threads`` threads each, alternating
-    epochs of the two.
+SPEED_PROBE = """
+import json, os, sys
+threads, framework, epochs = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+os.environ["NNBASICS_NUM_THREADS"] = str(threads)
+from threadpoolctl import threadpool_limits
+from benchmarks.bench_training import load_flat_mnist, numpy_epoch_runner, torch_epoch_runner
+X, y, X_test, y_test = load_flat_mnist()
+with threadpool_limits(threads, user_api="blas"):
+    runner = numpy_epoch_runner if framework == "nnbasics" else torch_epoch_runner
+    accuracy, run_epoch = runner(X, y, threads)
+    times = [run_epoch() for _ in range(epochs)]
+    print(json.dumps({"times": times, "accuracy": accuracy(X_test, y_test),
+                      "torch_imported": "torch" in sys.modules}))
+"""
 
-    The nnbasics epochs run inside one ``fit`` call (its ``history["seconds"]`` times the
-    training of each epoch); after each one a callback trains torch for one epoch.
-    """
-    from threadpoolctl import threadpool_limits
 
+def numpy_epoch_runner(X, y, threads: int, seed=0):
+    """nnbasics' ``MLP.fit``, one epoch per call (``threads`` only documents the setting)."""
     from nnbasics import MLP, Adam
 
-    X, y, X_test, y_test = data
-    os.environ["NNBASICS_NUM_THREADS"] = str(threads)
-    with threadpool_limits(threads, user_api="blas"):
-        torch_accuracy, torch_epoch = torch_epoch_runner(X, y, threads)
-        model = MLP(SPEED_SIZES, activation="relu", seed=0)
-        optimizer = Adam(LEARNING_RATE)
-        model.fit(X[:2048], y[:2048], epochs=1, batch_size=BATCH_SIZE, optimizer=optimizer)  # warm-up
-        torch_times: list[float] = []
-        history = model.fit(X, y, epochs=epochs, batch_size=BATCH_SIZE, optimizer=optimizer,
-                            callbacks=[lambda epoch, history: torch_times.append(torch_epoch())])
-    numpy_times = history["seconds"]
-    numpy_s, torch_s = statistics.median(numpy_times), statistics.median(torch_times)
+    model = MLP(SPEED_SIZES, activation="relu", seed=seed)
+    optimizer = Adam(LEARNING_RATE)
+    model.fit(X[:2048], y[:2048], epochs=1, batch_size=BATCH_SIZE, optimizer=optimizer)  # warm-up
+
+    def run_epoch() -> float:
+        start = time.perf_counter()
+        model.fit(X, y, epochs=1, batch_size=BATCH_SIZE, optimizer=optimizer)
+        return time.perf_counter() - start
+
+    return model.score, run_epoch
+
+
+def _run_speed_probe(framework: str, threads: int, epochs: int) -> dict:
+    result = subprocess.run([sys.executable, "-c", SPEED_PROBE, str(threads), framework, str(epochs)],
+                            capture_output=True, cwd=REPO_ROOT, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure_speed(data, epochs: int, threads: int) -> dict:
+    """Seconds per epoch of nnbasics and torch with ``threads`` threads each.
+
+    Each framework trains in a fresh process of its own (nnbasics' never imports torch), one
+    after the other: in one process, torch's OpenMP threads keep spinning after its epoch and
+    slow the numpy epoch that follows (and OpenBLAS's threads torch's), which measured the
+    process's contention rather than the libraries.
+    """
+    numpy_run = _run_speed_probe("nnbasics", threads, epochs)
+    torch_run = _run_speed_probe("torch", threads, epochs)
+    assert not numpy_run["torch_imported"], "the nnbasics timing process imported torch"
+    numpy_s, torch_s = statistics.median(numpy_run["times"]), statistics.median(torch_run["times"])
     return {
         "threads": threads,
         "load_average_after": os.getloadavg()[0],
         "epochs": epochs,
         "nnbasics_s_per_epoch": numpy_s,
         "torch_s_per_epoch": torch_s,
-        "nnbasics_epoch_times": numpy_times,
-        "torch_epoch_times": torch_times,
+        "nnbasics_epoch_times": numpy_run["times"],
+        "torch_epoch_times": torch_run["times"],
         "ratio": numpy_s / torch_s,
-        "nnbasics_test_accuracy": model.score(X_test, y_test),
-        "torch_test_accuracy": torch_accuracy(X_test, y_test),
+        "nnbasics_test_accuracy": numpy_run["accuracy"],
+        "torch_test_accuracy": torch_run["accuracy"],
     }
 
 
