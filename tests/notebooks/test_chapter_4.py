@@ -1,13 +1,11 @@
 """Chapter 4 (advanced topics): structure checks (fast) and the demos' numbers after a headless run.
 
-The notebook is executed once per test session: the first xdist worker that needs it runs it and
-stores the result in the session's shared temporary directory; the other workers wait on a file
-lock and read that result.
+The notebook runs once, in a module-scoped fixture (``make test`` distributes whole test files
+to the xdist workers, so one worker owns this module).
 """
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import datetime
 from pathlib import Path
@@ -31,26 +29,9 @@ FETCH = [
 ]
 
 
-def _shared_run(tmp_path_factory, worker_id: str) -> NotebookRun:
-    if worker_id == "master":
-        return run_notebook(NOTEBOOK, fetch=FETCH, cell_timeout=300)
-    from filelock import FileLock
-
-    cache = tmp_path_factory.getbasetemp().parent / f"nnbasics-run-{NOTEBOOK.stem}.json"
-    with FileLock(str(cache) + ".lock"):
-        if cache.is_file():
-            data = json.loads(cache.read_text())
-            return NotebookRun(nbformat.reads(data["notebook"], as_version=4), data["values"],
-                               data["seconds"])
-        run = run_notebook(NOTEBOOK, fetch=FETCH, cell_timeout=300)
-        cache.write_text(json.dumps({"notebook": nbformat.writes(run.notebook),
-                                     "values": run.values, "seconds": run.seconds}))
-        return run
-
-
 @pytest.fixture(scope="module")
-def ch4(tmp_path_factory, worker_id) -> NotebookRun:
-    return _shared_run(tmp_path_factory, worker_id)
+def ch4() -> NotebookRun:
+    return run_notebook(NOTEBOOK, fetch=FETCH, cell_timeout=300)
 
 
 # ------------------------------------------------------------------------- structure (fast)

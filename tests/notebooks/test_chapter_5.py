@@ -1,13 +1,11 @@
 """Chapter 5 (cutting-edge techniques): structure checks (fast) and the demos' numbers (slow).
 
-The notebook is executed once per test session: the first xdist worker that needs it runs it and
-caches the result in the session's shared temporary directory; another worker waits on a file lock
-and reads the cache instead of executing the notebook a second time.
+The notebook runs once, in a module-scoped fixture (``make test`` distributes whole test files
+to the xdist workers, so one worker owns this module).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from pathlib import Path
@@ -32,13 +30,6 @@ NOTEBOOK_BUDGET_SECONDS = 240
 DEMO_BUDGET_SECONDS = 60
 
 
-def _load_cached(cache: Path) -> NotebookRun:
-    data = json.loads(cache.read_text())
-    return NotebookRun(
-        notebook=nbformat.reads(data["notebook"], as_version=4), values=data["values"], seconds=data["seconds"]
-    )
-
-
 def _execute() -> NotebookRun:
     """Run the notebook with single-threaded BLAS unless the caller chose otherwise.
 
@@ -57,19 +48,8 @@ def _execute() -> NotebookRun:
 
 
 @pytest.fixture(scope="module")
-def chapter5(tmp_path_factory, worker_id) -> NotebookRun:
-    if worker_id == "master":
-        return _execute()
-    from filelock import FileLock
-
-    cache = tmp_path_factory.getbasetemp().parent / f"nnbasics-run-{NOTEBOOK.stem}.json"
-    with FileLock(str(cache) + ".lock"):
-        if cache.is_file():
-            return _load_cached(cache)
-        run = _execute()
-        payload = {"notebook": nbformat.writes(run.notebook), "values": run.values, "seconds": run.seconds}
-        cache.write_text(json.dumps(payload))
-        return run
+def chapter5() -> NotebookRun:
+    return _execute()
 
 
 # ---------------------------------------------------------------- structure (fast)

@@ -1,13 +1,11 @@
 """Chapters 1-3 of the course: structure checks (fast) and headless execution (slow).
 
-Each notebook is executed once per test session: the first xdist worker that needs it runs it and
-stores the result under the session's shared temporary directory; any other worker waits on a
-file lock and reads that result instead of running the notebook a second time.
+Each notebook runs once, in a module-scoped fixture (``make test`` distributes whole test files
+to the xdist workers, so one worker owns this module).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
@@ -53,43 +51,19 @@ def _execute(path: Path, fetch: list[str]) -> NotebookRun:
     return run_notebook(path, fetch=fetch, cell_timeout=300)
 
 
-def _shared_run(path: Path, fetch: list[str], tmp_path_factory, worker_id: str) -> NotebookRun:
-    """Run ``path`` once per pytest session, even when several xdist workers need it."""
-    if worker_id == "master":
-        return _execute(path, fetch)
-    from filelock import FileLock
-
-    cache = tmp_path_factory.getbasetemp().parent / f"nnbasics-run-{path.stem}.json"
-    with FileLock(str(cache) + ".lock"):
-        if cache.is_file():
-            data = json.loads(cache.read_text())
-            return NotebookRun(
-                notebook=nbformat.reads(data["notebook"], as_version=4),
-                values=data["values"],
-                seconds=data["seconds"],
-            )
-        run = _execute(path, fetch)
-        cache.write_text(
-            json.dumps(
-                {"notebook": nbformat.writes(run.notebook), "values": run.values, "seconds": run.seconds}
-            )
-        )
-        return run
+@pytest.fixture(scope="module")
+def ch1() -> NotebookRun:
+    return _execute(CH1, CH1_FETCH)
 
 
 @pytest.fixture(scope="module")
-def ch1(tmp_path_factory, worker_id) -> NotebookRun:
-    return _shared_run(CH1, CH1_FETCH, tmp_path_factory, worker_id)
+def ch2() -> NotebookRun:
+    return _execute(CH2, CH2_FETCH)
 
 
 @pytest.fixture(scope="module")
-def ch2(tmp_path_factory, worker_id) -> NotebookRun:
-    return _shared_run(CH2, CH2_FETCH, tmp_path_factory, worker_id)
-
-
-@pytest.fixture(scope="module")
-def ch3(tmp_path_factory, worker_id) -> NotebookRun:
-    return _shared_run(CH3, CH3_FETCH, tmp_path_factory, worker_id)
+def ch3() -> NotebookRun:
+    return _execute(CH3, CH3_FETCH)
 
 
 # ---------------------------------------------------------------- structure (fast) ----------
