@@ -13,12 +13,13 @@ export NNBASICS_DATA ?= $(if $(wildcard ../shared/data/MNIST/raw),$(abspath ../s
 export MPLBACKEND ?= Agg
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup lab test lint bench clean help
+.PHONY: setup lab instructor-lab test lint bench clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make lab    - set up and open the course in JupyterLab"
 	@echo "make test   - set up and run every test"
+	@echo "make instructor-lab - JupyterLab on the repository root, with formgrader for manual grading"
 	@echo "make bench  - set up and run the benchmarks (prints tables, writes benchmarks/results/*.json)"
 	@echo "make validate NB=path   - run a notebook's visible tests"
 	@echo "make check EX=ex1_perceptron   - self-grade your exercise with the full tests"
@@ -39,6 +40,11 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: setup
 	$(BIN)/jupyter lab --ServerApp.root_dir=course $(LAB_ARGS)
+
+# Instructors: JupyterLab on the whole repository, so formgrader (Nbgrader menu) sees the course
+# (nbgrader_config.py) for manual grading and browsing submissions.
+instructor-lab: setup
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
