@@ -77,36 +77,35 @@ def submission_score(layout: CourseLayout, student: str, assignment: str) -> Sub
         return SubmissionScore(float(submission.score), float(submission.max_score))
 
 
-def manual_grading_pending(layout: CourseLayout, student: str, assignment: str) -> list[str]:
-    """``notebook:cell (N points)`` of the answer cells that wait for a human (written answers,
-    manually graded code)."""
-    pending = []
+def _submission_grades(layout: CourseLayout, student: str, assignment: str):
+    """Yield ``(notebook name, grade, answer cell names)`` for every grade of the submission
+    (nothing when the gradebook has none), while the gradebook session is open."""
     with open_gradebook(layout) as gradebook:
         try:
             submission = gradebook.find_submission(assignment, student)
         except MissingEntry:
-            return pending
+            return
         for notebook in submission.notebooks:
             answers = {cell.name for cell in notebook.notebook.solution_cells}
             for grade in notebook.grades:
-                if grade.needs_manual_grade and grade.name in answers:
-                    pending.append(f"{notebook.name}:{grade.name} ({grade.max_score:g} points)")
-    return pending
+                yield notebook.name, grade, answers
+
+
+def manual_grading_pending(layout: CourseLayout, student: str, assignment: str) -> list[str]:
+    """``notebook:cell (N points)`` of the answer cells that wait for a human (written answers,
+    manually graded code)."""
+    return [
+        f"{notebook}:{grade.name} ({grade.max_score:g} points)"
+        for notebook, grade, answers in _submission_grades(layout, student, assignment)
+        if grade.needs_manual_grade and grade.name in answers
+    ]
 
 
 def ungraded_test_cells(layout: CourseLayout, student: str, assignment: str) -> list[str]:
     """Test cells (code grade cells that are not answers) without an automatic score: the
     notebook did not run to the end."""
-    names = []
-    with open_gradebook(layout) as gradebook:
-        try:
-            submission = gradebook.find_submission(assignment, student)
-        except MissingEntry:
-            return names
-        for notebook in submission.notebooks:
-            answers = {cell.name for cell in notebook.notebook.solution_cells}
-            for grade in notebook.grades:
-                is_test = grade.cell.cell_type == "code" and grade.name not in answers
-                if is_test and grade.auto_score is None:
-                    names.append(f"{notebook.name}:{grade.name}")
-    return names
+    return [
+        f"{notebook}:{grade.name}"
+        for notebook, grade, answers in _submission_grades(layout, student, assignment)
+        if grade.cell.cell_type == "code" and grade.name not in answers and grade.auto_score is None
+    ]

@@ -13,12 +13,10 @@ import numpy as np
 
 
 def _axes(ax, figsize: tuple[float, float]):
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
+    """``nnbasics.plots``' own helper, imported here so that this module stays NumPy-only."""
+    from nnbasics.plots._axes import axes_or_new
 
-    _, new_ax = plt.subplots(figsize=figsize)
-    return new_ax
+    return axes_or_new(ax, figsize)
 
 
 def plot_convolution(image: np.ndarray, kernel: np.ndarray, output: np.ndarray, axes=None):
