@@ -51,7 +51,7 @@ lint: setup
 
 # Two pytest workers on two cores: one BLAS/optimizer thread each avoids oversubscription.
 test: setup lint
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 NNBASICS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python -m benchmarks

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import time
 from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def results_dir() -> Path:
+    """Where the JSON files go: ``NNBASICS_BENCH_RESULTS`` if set, else ``benchmarks/results``."""
+    return Path(os.environ.get("NNBASICS_BENCH_RESULTS") or RESULTS_DIR)
 
 
 def print_table(rows: list[dict], title: str) -> None:
@@ -26,15 +32,16 @@ def print_table(rows: list[dict], title: str) -> None:
 
 
 def write_results(name: str, payload: dict) -> Path:
-    """Write ``payload`` plus machine facts to ``benchmarks/results/<name>.json``; return the path."""
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    """Write ``payload`` plus machine facts to ``<results_dir()>/<name>.json``; return the path."""
+    directory = results_dir()
+    directory.mkdir(parents=True, exist_ok=True)
     payload = {
         "benchmark": name,
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "machine": {"python": platform.python_version(), "processor": platform.machine()},
         **payload,
     }
-    path = RESULTS_DIR / f"{name}.json"
+    path = directory / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2))
     print(f"results written to {path}")
     return path

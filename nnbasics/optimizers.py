@@ -19,8 +19,6 @@ Update rules (the same as ``torch.optim`` with default options), for gradient ``
 from __future__ import annotations
 
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -74,7 +72,7 @@ class Optimizer:
                     raise ValueError(
                         f"gradient for {key!r} has shape {g.shape}, parameter has {p.shape}"
                     )
-                _apply_elementwise(self._update, p, g, self._state_for(p))
+                self._update(p, g, self._state_for(p))
 
     def _state_for(self, p: np.ndarray) -> dict[str, np.ndarray]:
         entry = self._state.get(id(p))
@@ -209,58 +207,6 @@ class Adam(Optimizer):
         return f"Adam(lr={self.lr:g}, beta1={self.beta1:g}, beta2={self.beta2:g})"
 
 
-# ----------------------------------------------------------------------------- threads
-# numpy's elementwise operations use one core. For large parameter arrays the update is
-# split into contiguous chunks processed by a few threads (numpy releases the GIL), which
-# is the same update, just computed in parallel. NNBASICS_NUM_THREADS=1 turns this off.
-PARALLEL_MIN_SIZE = 1 << 16
-_pool: ThreadPoolExecutor | None = None
-_pool_owner: tuple[int, int] | None = None  # (process id, threads) the pool was made for
-
-
-def _num_threads() -> int:
-    setting = os.environ.get("NNBASICS_NUM_THREADS")
-    if setting:
-        if not setting.strip().isdigit():
-            raise ValueError(f"NNBASICS_NUM_THREADS must be a positive integer, got {setting!r}")
-        return max(1, int(setting))
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(4, cores))
-
-
-def _apply_elementwise(update, p: np.ndarray, g: np.ndarray, state: dict) -> None:
-    """``update(p, g, state)``, in parallel chunks when ``p`` is large and contiguous."""
-    global _pool, _pool_owner
-    arrays = [p, g, *state.values()]
-    n_threads = _num_threads()
-    if n_threads == 1 or p.size < PARALLEL_MIN_SIZE or not all(
-        a.flags.c_contiguous for a in arrays
-    ):
-        update(p, g, state)
-        return
-    if _pool is None or _pool_owner != (os.getpid(), n_threads):
-        # (a forked child inherits the pool object but not its threads: make a new one)
-        if _pool is not None and _pool_owner is not None and _pool_owner[0] == os.getpid():
-            _pool.shutdown(wait=False)
-        _pool = ThreadPoolExecutor(max_workers=n_threads - 1, thread_name_prefix="nnbasics")
-        _pool_owner = (os.getpid(), n_threads)
-    flat_p, flat_g = p.reshape(-1), g.reshape(-1)
-    flat_state = {k: a.reshape(-1) for k, a in state.items()}
-    bounds = [p.size * i // n_threads for i in range(n_threads + 1)]
-    chunks = [
-        (flat_p[a:b], flat_g[a:b], {k: s[a:b] for k, s in flat_state.items()})
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
-    errstate = np.geterr()  # numpy's error settings are per thread: pass the caller's on
-    futures = [_pool.submit(_with_errstate, errstate, update, *chunk) for chunk in chunks[1:]]
-    update(*chunks[0])
-    for future in futures:
-        future.result()
-
-
 _OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "rmsprop": RMSprop, "adam": Adam}
 
 
@@ -274,9 +220,4 @@ def get_optimizer(name: str | Optimizer, **kwargs) -> Optimizer:
             "or pass an instance such as Adam(1e-3)"
         )
     return _OPTIMIZERS[name.lower()](**kwargs)
-
-
-def _with_errstate(errstate: dict, update, p, g, state) -> None:
-    with np.errstate(**errstate):
-        update(p, g, state)
 

@@ -13,7 +13,6 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # slows NumPy matrix code 10-40x (notebook kernels inherit this environment).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("NNBASICS_NUM_THREADS", "1")
 _shared_data = REPO_ROOT.parent / "shared" / "data"
 if "NNBASICS_DATA" not in os.environ and (_shared_data / "MNIST" / "raw").is_dir():
     os.environ["NNBASICS_DATA"] = str(_shared_data)
