@@ -139,7 +139,6 @@ def matmul_floor_epoch(n_samples: int, seed: int = 0) -> float:
     rng = np.random.default_rng(seed)
     weights = [rng.standard_normal((a, b), dtype=np.float32) * 0.05
                for a, b in zip(SPEED_SIZES[:-1], SPEED_SIZES[1:], strict=True)]
-
     inputs = rng.random((BATCH_SIZE, SPEED_SIZES[0]), dtype=np.float32)
 
     def products(batch: int) -> None:
