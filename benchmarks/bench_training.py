@@ -174,13 +174,24 @@ def numpy_epoch_runner(X, y, threads: int, seed=0):
     return model.score, run_epoch
 
 
-def _run_speed_probe(framework: str, threads: int, epochs: int) -> dict:
-    result = subprocess.run([sys.executable, "-c", SPEED_PROBE, str(threads), framework, str(epochs)],
-                            capture_output=True, cwd=REPO_ROOT, text=True, check=True)
+def _run_probe(code: str, *args: str) -> dict:
+    """Run ``code`` in a fresh Python process; return the JSON object on its last output line.
+
+    A failing probe (e.g. MNIST missing) raises with the end of its error output, so its own
+    message (which says how to fix it) reaches the user.
+    """
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, cwd=REPO_ROOT,
+                            text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"benchmark probe failed (exit {result.returncode}):\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def measure_speed(data, epochs: int, threads: int, rounds: int = 3) -> dict:
+def _run_speed_probe(framework: str, threads: int, epochs: int) -> dict:
+    return _run_probe(SPEED_PROBE, str(threads), framework, str(epochs))
+
+
+def measure_speed(epochs: int, threads: int, rounds: int = 3) -> dict:
     """Seconds per epoch of nnbasics and torch with ``threads`` threads each.
 
     Each framework trains in a fresh process of its own (nnbasics' never imports torch): in one
@@ -269,9 +280,7 @@ print(json.dumps({"peak_rss_mb": peak_kb / 1024, "torch_imported": "torch" in sy
 
 def measure_memory() -> dict:
     """Peak RSS of a fresh process training on full MNIST (without torch)."""
-    result = subprocess.run([sys.executable, "-c", MEMORY_PROBE], capture_output=True, cwd=REPO_ROOT,
-                            text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return _run_probe(MEMORY_PROBE)
 
 
 # --------------------------------------------------------------------------- main
@@ -287,8 +296,8 @@ def main(argv: list[str] | None = None) -> dict:
     thread_counts = [args.threads] if args.threads else sorted({blas_threads(), 1}, reverse=True)
 
     load_before = os.getloadavg()[0]
-    data = load_flat_mnist()
-    speeds = [measure_speed(data, 1 if args.quick else 3, threads, rounds=1 if args.quick else args.rounds)
+    # the speed and memory probes load MNIST in their own processes
+    speeds = [measure_speed(1 if args.quick else 3, threads, rounds=1 if args.quick else args.rounds)
               for threads in thread_counts]
     memory = measure_memory()
     accuracy = None
@@ -296,7 +305,7 @@ def main(argv: list[str] | None = None) -> dict:
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(thread_counts[0], user_api="blas"):
-            accuracy = measure_accuracy(data, epochs=1 if args.quick else None)
+            accuracy = measure_accuracy(load_flat_mnist(), epochs=1 if args.quick else None)
 
     rows = []
     for speed in speeds:

@@ -36,7 +36,7 @@ def test_ratio_is_the_median_of_per_round_ratios_and_the_order_alternates(monkey
         "torch": [[2.0, 2.0, 2.0], [1.0, 1.0, 1.0], [2.0, 2.0, 2.0]],
     }
     monkeypatch.setattr(bench_training, "_run_speed_probe", fake_probe(calls, seconds))
-    speed = bench_training.measure_speed(data=None, epochs=3, threads=1, rounds=3)
+    speed = bench_training.measure_speed(epochs=3, threads=1, rounds=3)
 
     assert calls == ["nnbasics", "torch", "torch", "nnbasics", "nnbasics", "torch"]
     assert [r["ratio"] for r in speed["rounds"]] == pytest.approx([0.5, 0.6, 1.0])
@@ -52,7 +52,7 @@ def test_a_timing_process_that_imported_torch_is_refused(monkeypatch):
 
     monkeypatch.setattr(bench_training, "_run_speed_probe", probe)
     with pytest.raises(AssertionError, match="imported torch"):
-        bench_training.measure_speed(data=None, epochs=1, threads=1, rounds=1)
+        bench_training.measure_speed(epochs=1, threads=1, rounds=1)
 
 
 def test_quick_run_prints_the_table_and_writes_json(tmp_path):
