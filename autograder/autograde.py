@@ -29,7 +29,7 @@ from nbgrader.converters import Autograde
 
 from autograder import gradebook
 from autograder.config import GradingSettings, nbgrader_config
-from autograder.failures import failure_reason, timed_out_cells
+from autograder.failures import KERNEL_START_FAILURE, failure_reason, timed_out_cells
 from autograder.layout import CourseLayout, check_id
 from autograder.nbgrader_run import run_converter
 from autograder.states import FAILED, FLAGGED, GRADED, GradingState, StateStore
@@ -185,6 +185,10 @@ def _grade(
 
     config = nbgrader_config(layout, settings)
     outcome = run_converter(Autograde, config, assignment_id=assignment, student_id=student)
+    if not outcome.success and KERNEL_START_FAILURE in outcome.text:
+        # the kernel died before running any cell, so nothing of the submission was judged: retry once
+        clear_previous_results(layout, student, assignment)
+        outcome = run_converter(Autograde, config, assignment_id=assignment, student_id=student)
     if not outcome.success:
         return GradingState(student, assignment, FAILED, failure_reason(outcome.text, settings))
     graded_dir = layout.autograded_submission_dir(student, assignment)

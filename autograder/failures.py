@@ -15,6 +15,9 @@ from autograder.config import GradingSettings
 from autograder.execution import CELL_TIMEOUT_ENAME
 
 _MAX_REASON = 300
+# jupyter_client's message when a kernel process exits before answering its first request: no
+# notebook code has run yet (typically another kernel took its port in the meantime)
+KERNEL_START_FAILURE = "Kernel died before replying to kernel_info"
 _LAST_ERROR = re.compile(r"^(?:[\w.]+\.)?(\w+(?:Error|Exception|Exit)): ?(.*)$", re.MULTILINE)
 
 
@@ -25,6 +28,8 @@ def failure_reason(text: str, settings: GradingSettings) -> str:
             f"timeout: the notebook ran longer than its limit of {settings.notebook_timeout} s "
             "(infinite loop or very slow code?)"
         )
+    if KERNEL_START_FAILURE in text:
+        return "kernel did not start (no notebook code ran; a busy machine?): grade this submission again"
     if "DeadKernelError" in text or "Kernel died" in text:
         return (
             "kernel died: the notebook's code ended the Python process (os._exit, a crash, "

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from grading_pipeline_helpers import TINY, GradingSettings
 
+from autograder import autograde as autograde_module
 from autograder import gradebook
 from autograder.autograde import autograde, grade_submission
+from autograder.nbgrader_run import ConverterResult
 from autograder.report import report_rows
 from autograder.states import FAILED, UNFINISHED_REASON, StateStore
 
@@ -90,3 +92,33 @@ def test_parallel_grading_one_process_per_student_gives_the_same_results(tiny_co
 def test_jobs_must_be_positive(tiny_course):
     with pytest.raises(ValueError, match="jobs must be at least 1"):
         autograde(tiny_course.layout, jobs=0)
+
+
+def test_a_kernel_that_failed_to_start_is_retried_once(tiny_course, monkeypatch):
+    real_run, calls = autograde_module.run_converter, []
+
+    def first_start_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # as when another kernel took this kernel's port
+            return ConverterResult(False, "RuntimeError: Kernel died before replying to kernel_info")
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(autograde_module, "run_converter", first_start_fails)
+    tiny_course.submit_solution("erin")
+    state = grade_submission(tiny_course.layout, "erin", TINY)
+    assert len(calls) == 2
+    assert (state.status, state.score) == ("graded", 3.0)
+
+
+def test_a_kernel_that_never_starts_fails_with_a_reason_after_one_retry(tiny_course, monkeypatch):
+    calls = []
+
+    def start_fails(*args, **kwargs):
+        calls.append(1)
+        return ConverterResult(False, "RuntimeError: Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(autograde_module, "run_converter", start_fails)
+    tiny_course.submit_solution("frank")
+    state = grade_submission(tiny_course.layout, "frank", TINY)
+    assert len(calls) == 2
+    assert state.status == "failed" and "kernel did not start" in state.reason
