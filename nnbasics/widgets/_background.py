@@ -79,3 +79,38 @@ class BackgroundLoop:
         finally:
             if self._on_stop is not None:
                 self._on_stop()
+
+
+class PlayControls:
+    """Play/Pause for a widget that animates with a :class:`BackgroundLoop`.
+
+    The widget provides ``_play_tick()`` (one frame; False ends the run), ``play_button``,
+    ``status`` (an HTML widget for errors), ``play()`` (which calls :meth:`_start_playing`) and
+    ``_play_label``, the button's text while stopped. It calls :meth:`_make_player` once.
+    """
+
+    _play_label = "Play"
+
+    def _make_player(self, interval: float) -> None:
+        self._player = BackgroundLoop(self._play_tick, interval=interval,
+                                      on_stop=self._on_play_stop, on_error=self._show_error)
+
+    @property
+    def playing(self) -> bool:
+        return self._player.running
+
+    def pause(self) -> None:
+        self._player.stop()
+
+    def toggle_play(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    def _start_playing(self) -> None:
+        self._player.start()
+        self.play_button.description, self.play_button.icon = "Pause", "pause"
+
+    def _on_play_stop(self) -> None:
+        self.play_button.description, self.play_button.icon = self._play_label, "play"
+
+    def _show_error(self, error: BaseException) -> None:
+        self.status.value = f"<b style='color:#b00'>stopped: {error}</b>"

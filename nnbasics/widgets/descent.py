@@ -15,7 +15,7 @@ import ipywidgets as ipw
 import numpy as np
 
 from nnbasics import optimizers
-from nnbasics.widgets._background import BackgroundLoop
+from nnbasics.widgets._background import PlayControls
 from nnbasics.widgets._descent_view import DescentView
 from nnbasics.widgets._descent_walk import DescentWalk
 from nnbasics.widgets._display import WidgetBase
@@ -30,7 +30,7 @@ OPTIMIZERS = {
 ANIMATION_FRAMES = 60  # play() shows a run in about this many frames
 
 
-class DescentExplorer(WidgetBase):
+class DescentExplorer(PlayControls, WidgetBase):
     """Walk a loss surface step by step with a chosen optimizer and learning rate.
 
     Args:
@@ -49,6 +49,8 @@ class DescentExplorer(WidgetBase):
     State: ``trajectory`` ``(k + 1, 2)``, ``losses`` ``(k + 1,)``, ``steps_taken``, ``diverged``,
     ``converged``, ``status`` (HTML).
     """
+
+    _play_label = "Run"
 
     def __init__(
         self,
@@ -92,8 +94,7 @@ class DescentExplorer(WidgetBase):
 
         self.view = DescentView()
         self.figure = self.view.figure
-        self._player = BackgroundLoop(self._play_tick, interval=0.02, on_stop=self._on_play_stop,
-                                      on_error=self._on_play_error)
+        self._make_player(0.02)
         self._set_surface_controls(surf, start)
 
         self.surface_dropdown.observe(self._on_surface, names="value")
@@ -158,10 +159,6 @@ class DescentExplorer(WidgetBase):
         """True when the last point is within ``CONVERGENCE_DISTANCE`` of a minimum."""
         return self.walk.converged
 
-    @property
-    def playing(self) -> bool:
-        return self._player.running
-
     # ----- actions -----
     def reset(self) -> None:
         """Restart from the start point with a fresh optimizer (its state forgotten)."""
@@ -195,26 +192,13 @@ class DescentExplorer(WidgetBase):
         if self.steps_taken >= self.steps_slider.value or self.walk.diverged:
             self.reset()
         self._steps_per_frame = max(1, self.steps_slider.value // ANIMATION_FRAMES)
-        self._player.start()
-        self.play_button.description, self.play_button.icon = "Pause", "pause"
-
-    def pause(self) -> None:
-        self._player.stop()
-
-    def toggle_play(self) -> None:
-        self.pause() if self.playing else self.play()
+        self._start_playing()
 
     # ----- internals -----
     def _play_tick(self) -> bool:
         remaining = self.steps_slider.value - self.steps_taken
         self.step(min(self._steps_per_frame, remaining))
         return remaining > self._steps_per_frame and not self.walk.diverged
-
-    def _on_play_stop(self) -> None:
-        self.play_button.description, self.play_button.icon = "Run", "play"
-
-    def _on_play_error(self, error: BaseException) -> None:
-        self.status.value = f"<b style='color:#b00'>stopped: {error}</b>"
 
     def _set_surface_controls(self, surf, start=None) -> None:
         self._resetting = True

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import ipywidgets as ipw
 
-from nnbasics.widgets._background import BackgroundLoop
+from nnbasics.widgets._background import PlayControls
 from nnbasics.widgets._display import WidgetBase
 from nnbasics.widgets._features import FEATURES
 from nnbasics.widgets._playground_trainer import (
@@ -43,7 +43,7 @@ REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 FRAME_PAUSE = 0.01  # seconds between frames of Play: lets widget messages through
 
 
-class Playground(WidgetBase):
+class Playground(PlayControls, WidgetBase):
     """A neural-network playground; every constructor argument is also a control.
 
     Args: ``dataset`` (one of ``DATASETS``), ``n_points``, ``noise`` (0-0.5), ``train_ratio``
@@ -86,8 +86,7 @@ class Playground(WidgetBase):
         self._build_controls(lr, reg_rate, show_test)
         self.boundary = BoundaryView()
         self.heatmaps = NeuronHeatmaps(self.feature_toggles)
-        self._player = BackgroundLoop(self._play_tick, interval=FRAME_PAUSE,
-                                      on_stop=self._on_play_stop, on_error=self._show_error)
+        self._make_player(FRAME_PAUSE)
         self._layout()
         self._rebuild_network_view()
         self.redraw()
@@ -110,10 +109,6 @@ class Playground(WidgetBase):
     def hidden_layers(self) -> tuple[int, ...]:
         return self.trainer.hidden_layers
 
-    @property
-    def playing(self) -> bool:
-        return self._player.running
-
     # ----- actions -----
     def step(self, n: int = 1) -> None:
         """Train ``n`` epochs, then redraw once."""
@@ -124,14 +119,7 @@ class Playground(WidgetBase):
 
     def play(self) -> None:
         """Train one epoch per frame on the kernel's event loop until :meth:`pause`."""
-        self._player.start()
-        self.play_button.description, self.play_button.icon = "Pause", "pause"
-
-    def pause(self) -> None:
-        self._player.stop()
-
-    def toggle_play(self) -> None:
-        self.pause() if self.playing else self.play()
+        self._start_playing()
 
     def reset(self) -> None:
         """New random initial weights (the next seed), same data, epoch 0."""
@@ -317,12 +305,6 @@ class Playground(WidgetBase):
     def _play_tick(self) -> bool:
         self.step()
         return self.trainer.error is None
-
-    def _on_play_stop(self) -> None:
-        self.play_button.description, self.play_button.icon = "Play", "play"
-
-    def _show_error(self, error: BaseException) -> None:
-        self.status.value = f"<b style='color:#b00'>stopped: {error}</b>"
 
 
 def _with(options: Sequence[float], value: float) -> list[float]:
