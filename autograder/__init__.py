@@ -1,11 +1,12 @@
 """The course's instructor pipeline, built on nbgrader (used as a library, not through its CLI).
 
-Steps, each usable on its own and kept apart so that a sandboxed kernel, more tamper checks or
-parallel graders (one process per student) can be added without rewriting the others:
+Steps, each usable on its own and kept apart so that more tamper checks or other kernels can be
+added without rewriting the others:
 
 - :mod:`autograder.release`    solutions/ -> course/exercises/ (student versions), drift check;
 - :mod:`autograder.collect`    submissions from an nbgrader exchange, a folder or a zip;
 - :mod:`autograder.autograde`  the runner: one (student, assignment) at a time, never stops on one;
+- :mod:`autograder.sandbox`    ``--sandbox``: each kernel under bubblewrap (no course files, no network);
 - :mod:`autograder.states`     the recorded outcome of each submission (graded / failed / flagged);
 - :mod:`autograder.feedback`   feedback HTML without hidden tests;
 - :mod:`autograder.report`     grades.csv plus a histogram of scores per assignment;
@@ -21,5 +22,6 @@ config and time limits), :mod:`~autograder.execution` (whole-notebook deadline),
 :mod:`~autograder.nbgrader_run`, :mod:`~autograder.test_results`,
 :mod:`~autograder.solution_submission`, :mod:`~autograder.environment`.
 
-The package knows notebooks and nbgrader, never the course's network code (``nnbasics``).
+The package knows notebooks and nbgrader, never the course's network code (``nnbasics``): the
+sandbox only locates that package's folder, to let the kernel read it.
 """

@@ -22,6 +22,7 @@ import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from autograder.config import GradingSettings, nbgrader_config
 from autograder.failures import KERNEL_START_FAILURE, failure_reason, timed_out_cells
 from autograder.layout import CourseLayout, check_id
 from autograder.nbgrader_run import run_converter
+from autograder.sandbox import require_sandbox_tools, sandbox_kernel
 from autograder.states import FAILED, FLAGGED, GRADED, GradingState, StateStore
 from autograder.submission_checks import submission_problems
 from autograder.tamper import modified_locked_cells
@@ -55,6 +57,8 @@ def autograde(
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
+    if settings is not None and settings.sandbox:
+        require_sandbox_tools()  # one clear error up front rather than one per submission
     if assignment is not None:
         layout.require_assignment(assignment)
     if student is not None:
@@ -184,11 +188,13 @@ def _grade(
     ]
 
     config = nbgrader_config(layout, settings)
-    outcome = run_converter(Autograde, config, assignment_id=assignment, student_id=student)
-    if not outcome.success and KERNEL_START_FAILURE in outcome.text:
-        # the kernel died before running any cell, so nothing of the submission was judged: retry once
-        clear_previous_results(layout, student, assignment)
+    sandbox = sandbox_kernel(config, layout.root, settings.memory_limit_mb) if settings.sandbox else nullcontext()
+    with sandbox:
         outcome = run_converter(Autograde, config, assignment_id=assignment, student_id=student)
+        if not outcome.success and KERNEL_START_FAILURE in outcome.text:
+            # the kernel died before running any cell, so nothing of the submission was judged: retry
+            clear_previous_results(layout, student, assignment)
+            outcome = run_converter(Autograde, config, assignment_id=assignment, student_id=student)
     if not outcome.success:
         return GradingState(student, assignment, FAILED, failure_reason(outcome.text, settings))
     graded_dir = layout.autograded_submission_dir(student, assignment)

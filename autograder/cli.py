@@ -15,7 +15,9 @@ Student commands::
     nnbasics-grade check ASSIGNMENT            self-grade course/exercises/ASSIGNMENT with all tests
 
 Common options: ``--root`` (course folder; default: found from the current directory),
-``--cell-timeout`` and ``--notebook-timeout`` (seconds), ``--kernel`` (kernelspec name).
+``--cell-timeout`` and ``--notebook-timeout`` (seconds), ``--kernel`` (kernelspec name),
+``--sandbox`` (autograde runs every kernel under bubblewrap; see ``autograder.sandbox``) with
+``--memory-limit-mb``.
 Exit status: 0 done, 1 a check failed (a test in validate/check, release --check, a leak in
 feedback), 2 bad input.
 """
@@ -35,7 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, help="course folder (default: found from cwd)")
     parser.add_argument("--cell-timeout", type=int, help="seconds a cell may run")
     parser.add_argument("--notebook-timeout", type=int, help="seconds a notebook may run")
-    parser.add_argument("--kernel", help="kernelspec that runs submissions (e.g. a sandbox)")
+    parser.add_argument("--kernel", help="kernelspec that runs submissions")
+    parser.add_argument("--sandbox", action="store_true", default=None,
+                        help="run each submission's kernel in a bubblewrap sandbox (needs bwrap)")
+    parser.add_argument("--memory-limit-mb", type=int,
+                        help="address-space limit of a sandboxed kernel in MB (default 4096)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     release = commands.add_parser("release", help="generate course/exercises from solutions")
@@ -77,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             cell_timeout=args.cell_timeout,
             notebook_timeout=args.notebook_timeout,
             kernel_name=args.kernel,
+            sandbox=args.sandbox,
+            memory_limit_mb=args.memory_limit_mb,
         )
         return COMMANDS[args.command](layout, settings, args)
     except (LayoutError, ValueError, LookupError, FileNotFoundError) as error:

@@ -26,14 +26,18 @@ class GradingSettings:
     ``cell_timeout``: seconds one cell may run before it is interrupted (the submission then
     fails with a timeout). ``notebook_timeout``: seconds the whole notebook may run. The defaults
     leave room for the MNIST exercise (one training cell of ~30-40 s on 2 cores).
+    ``sandbox``: run each kernel in a bubblewrap sandbox (see :mod:`autograder.sandbox`) with
+    an address-space limit of ``memory_limit_mb``.
     Environment overrides: ``NNBASICS_CELL_TIMEOUT``, ``NNBASICS_NOTEBOOK_TIMEOUT``,
-    ``NNBASICS_GRADING_KERNEL``.
+    ``NNBASICS_GRADING_KERNEL``, ``NNBASICS_GRADING_SANDBOX=1``.
     """
 
     cell_timeout: int = 300
     notebook_timeout: int = 900
     kernel_name: str = "python3"
     course_id: str = COURSE_ID
+    sandbox: bool = False
+    memory_limit_mb: int = 4096
 
     def __post_init__(self) -> None:
         if self.cell_timeout <= 0 or self.notebook_timeout <= 0:
@@ -41,6 +45,8 @@ class GradingSettings:
                 f"timeouts must be positive seconds, got cell_timeout={self.cell_timeout}, "
                 f"notebook_timeout={self.notebook_timeout}"
             )
+        if self.memory_limit_mb < 1024:  # a bare kernel already maps about 860 MB
+            raise ValueError(f"memory_limit_mb must be at least 1024, got {self.memory_limit_mb}")
 
     @classmethod
     def from_environment(cls, **overrides) -> GradingSettings:
@@ -53,6 +59,8 @@ class GradingSettings:
             settings = replace(settings, notebook_timeout=int(env["NNBASICS_NOTEBOOK_TIMEOUT"]))
         if env.get("NNBASICS_GRADING_KERNEL"):
             settings = replace(settings, kernel_name=env["NNBASICS_GRADING_KERNEL"])
+        if env.get("NNBASICS_GRADING_SANDBOX", "").strip().lower() in ("1", "true", "yes"):
+            settings = replace(settings, sandbox=True)
         chosen = {key: value for key, value in overrides.items() if value is not None}
         return replace(settings, **chosen)
 

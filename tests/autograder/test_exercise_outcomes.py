@@ -28,6 +28,7 @@ import pytest
 from grading_pipeline_helpers import replace_cell
 
 from autograder.autograde import grade_submission
+from autograder.config import GradingSettings
 from autograder.feedback import generate_feedback
 from autograder.hidden_tests import hidden_test_lines, leaked_lines
 from autograder.layout import CourseLayout
@@ -187,6 +188,23 @@ def test_full_solution_gets_full_marks(full_solutions, assignment):
     graded = course.layout.autograded_submission_dir("full", assignment)
     sources = [c.source for p in graded.glob("*.ipynb") for c in nbformat.read(p, 4).cells]
     assert leaked_lines("\n".join(sources), hidden)
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None or shutil.which("prlimit") is None,
+                    reason="bubblewrap is not installed (apt-get install bubblewrap)")
+def test_mnist_exercise_grades_in_the_sandbox(exercise_course):
+    """The sandboxed kernel reaches nnbasics and the MNIST data (the notebook is cut before the
+    training cell, whose grading outside the sandbox the full-solution test covers)."""
+    course = exercise_course("ex3_mnist", cut_before=TRAINING_CELLS["ex3_mnist"])
+    folder = course.layout.submission_dir("sandboxed", course.assignment)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in course.notebook_names:
+        nbformat.write(course.solved(name), folder / f"{name}.ipynb")
+    settings = GradingSettings(sandbox=True)
+    state = grade_submission(course.layout, "sandboxed", course.assignment, settings)
+    assert state.status == "graded", state.reason
+    assert state.score == state.max_score > 0, state
+    assert all(score == top for score, top in course.test_scores("sandboxed").values())
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
