@@ -29,7 +29,10 @@ def failure_reason(text: str, settings: GradingSettings) -> str:
             "(infinite loop or very slow code?)"
         )
     if KERNEL_START_FAILURE in text:
-        return "kernel did not start (no notebook code ran; a busy machine?): grade this submission again"
+        reason = "kernel did not start (no notebook code ran; a busy machine?): grade this submission again"
+        if settings.sandbox:
+            reason += "; if every submission fails so, check that `bwrap --ro-bind / / true` works here"
+        return reason
     if "DeadKernelError" in text or "Kernel died" in text:
         return (
             "kernel died: the notebook's code ended the Python process (os._exit, a crash, "

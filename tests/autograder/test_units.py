@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import nbformat
 import pytest
@@ -86,6 +87,12 @@ def test_state_store_round_trip_and_corrupt_file(tmp_path):
 )
 def test_failure_reasons_are_classified(log, expected):
     assert expected in failure_reason(log, SETTINGS)
+
+
+def test_a_sandboxed_kernel_that_did_not_start_points_at_bubblewrap():
+    log = "RuntimeError: Kernel died before replying to kernel_info"
+    assert "bwrap" not in failure_reason(log, SETTINGS)
+    assert "bwrap --ro-bind / / true" in failure_reason(log, replace(SETTINGS, sandbox=True))
 
 
 def test_notebook_problems(tmp_path):
