@@ -9,10 +9,11 @@ release        ``course/exercises/<assignment>/<notebook>.ipynb`` (student versi
 submitted      ``autograder/submitted/<student>/<assignment>/<notebook>.ipynb``
 autograded     ``autograder/autograded/<student>/<assignment>/...``
 feedback       ``autograder/feedback/<student>/<assignment>/<notebook>.html``
-gradebook      ``autograder/gradebook.db``
+gradebook      ``autograder/gradebook.db``, or the URL in ``NNBASICS_GRADEBOOK_URL`` (e.g. PostgreSQL)
 states         ``autograder/states/<student>/<assignment>.json`` (see :mod:`autograder.states`)
 reports        ``autograder/reports/`` (CSV and histogram)
-exchange       ``autograder/exchange/`` (nbgrader's file exchange, when one is used)
+exchange       ``autograder/exchange/``, or ``NNBASICS_EXCHANGE`` (nbgrader's file exchange; a class on
+               JupyterHub shares one such as ``/srv/nbgrader/exchange``)
 =============  ===========================================================
 
 Tests build the same layout under a temporary root.
@@ -20,6 +21,7 @@ Tests build the same layout under a temporary root.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,7 +103,9 @@ class CourseLayout:
 
     @property
     def exchange_dir(self) -> Path:
-        return self.work_dir / "exchange"
+        """nbgrader's exchange: ``NNBASICS_EXCHANGE`` if set, else ``autograder/exchange``."""
+        configured = os.environ.get("NNBASICS_EXCHANGE", "").strip()
+        return Path(configured) if configured else self.work_dir / "exchange"
 
     @property
     def gradebook_path(self) -> Path:
@@ -109,7 +113,10 @@ class CourseLayout:
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.gradebook_path}"
+        """SQLAlchemy URL of the gradebook: ``NNBASICS_GRADEBOOK_URL`` if set (e.g.
+        ``postgresql+psycopg://user:pw@host:5432/gradebook``), else sqlite at :attr:`gradebook_path`."""
+        configured = os.environ.get("NNBASICS_GRADEBOOK_URL", "").strip()
+        return configured or f"sqlite:///{self.gradebook_path}"
 
     # per-submission paths ------------------------------------------------------------------
     def submission_dir(self, student: str, assignment: str) -> Path:
