@@ -2,43 +2,81 @@
 
 For each submission :func:`grade_submission`
 
-1. records "grading did not finish" (so a crash never leaves an earlier score behind),
+1. records "grading did not finish" with the hash of the submitted files (so a crash never
+   leaves an earlier score behind, and a rerun knows what to grade again),
 2. clears the previous autograded notebook, feedback and gradebook grades (regrade = fresh),
 3. checks that every notebook of the assignment is there and is a valid notebook
-   (:mod:`autograder.submission_checks`), and which locked cells were modified (:mod:`autograder.tamper`),
+   (:mod:`autograder.submission_checks`), which locked cells were modified
+   (:mod:`autograder.tamper`) and whether the student's cells rebind numpy, builtins, the test
+   helpers or ``sys.modules`` (:mod:`autograder.integrity`),
 4. runs nbgrader's ``Autograde`` in-process (with :class:`~autograder.execution.DeadlineExecute`),
-5. records ``graded`` / ``flagged`` with the gradebook score, or ``failed`` with a reason
-   (:mod:`autograder.failures`).
+   in the bubblewrap sandbox wherever it works (:mod:`autograder.sandbox`), with the
+   assignment's time limits (:mod:`autograder.limits`),
+5. records ``graded`` with the gradebook score, ``flagged`` (score withheld until an instructor
+   reviews it, :mod:`autograder.review`), or ``failed`` with a reason (:mod:`autograder.failures`)
+   and no score. A locked setup cell that raised (a missing package, no data) fails the
+   submission as "grading environment broken", never a student's 0.
 
-:func:`autograde` loops over submissions; one bad submission never stops the others, and no
-exception escapes for a single submission. ``jobs=N`` runs one process per student (at most N
-at a time) around the same :func:`grade_submission`; a sandboxed kernel is a kernelspec named
-in ``GradingSettings.kernel_name``.
+:func:`autograde` loops over submissions: it keeps the final state of a submission whose files
+did not change since it was graded (resume after a crash or kill; ``regrade=True`` grades all
+again), and grades the others with ``jobs`` processes (default: one per core), one student per
+process at a time. One bad submission never stops the others, and no exception escapes for a
+single submission.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import nullcontext
-from multiprocessing import get_context
 from pathlib import Path
 
 from nbgrader.converters import Autograde
 
 from autograder import gradebook
 from autograder.config import GradingSettings, nbgrader_config
-from autograder.failures import KERNEL_START_FAILURE, failure_reason, timed_out_cells
+from autograder.failures import (
+    KERNEL_START_FAILURE,
+    broken_setup_cells,
+    failure_reason,
+    timed_out_cells,
+)
+from autograder.integrity import integrity_findings
 from autograder.layout import CourseLayout, check_id
+from autograder.limits import effective_settings
 from autograder.nbgrader_run import run_converter
-from autograder.sandbox import require_sandbox_tools, sandbox_kernel
-from autograder.states import FAILED, FLAGGED, GRADED, GradingState, StateStore
-from autograder.submission_checks import submission_problems
+from autograder.parallel import grade_in_parallel
+from autograder.preflight import environment_problems
+from autograder.sandbox import resolve_sandbox, sandbox_kernel, unsandboxed_warning  # noqa: F401
+from autograder.states import (
+    ENVIRONMENT_BROKEN,
+    FAILED,
+    FLAGGED,
+    GRADED,
+    GradingState,
+    StateStore,
+    needs_grading,
+)
+from autograder.submission_checks import submission_fingerprint, submission_problems
 from autograder.tamper import modified_locked_cells
 
 ProgressCallback = Callable[[GradingState], None]
+
+
+NoticeCallback = Callable[[str], None]
+REVIEW_HINT = "score withheld until reviewed: python -m autograder review {student} {assignment} --clear|--confirm"
+
+
+def default_jobs() -> int:
+    """Grading processes by default: one per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _print_notice(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def autograde(
@@ -47,18 +85,23 @@ def autograde(
     student: str | None = None,
     settings: GradingSettings | None = None,
     progress: ProgressCallback | None = None,
-    jobs: int = 1,
+    jobs: int | None = None,
+    regrade: bool = False,
+    notice: NoticeCallback | None = _print_notice,
+    started: Callable[[int, int], None] | None = None,
 ) -> list[GradingState]:
     """Grade every collected submission (of ``assignment`` / ``student`` if given).
 
-    ``jobs > 1`` grades that many students at once, one process per student (a student's
-    submissions stay in one process, in order); results come back in the same order as with
-    ``jobs=1``.
+    A submission whose stored state is final and whose files are unchanged is kept unless
+    ``regrade``; the others are graded and ``progress`` is called as each finishes
+    (``started(to_grade, kept)`` first). ``jobs`` (default: the number of cores) students are
+    graded at once, one process each (a student's submissions stay in one process, in order).
+    Returns every selected submission's state in the order of ``layout.submissions``.
     """
+    jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
-    if settings is not None and settings.sandbox:
-        require_sandbox_tools()  # one clear error up front rather than one per submission
+    settings = resolve_sandbox(settings or GradingSettings.from_environment(), notice)
     if assignment is not None:
         layout.require_assignment(assignment)
     if student is not None:
@@ -74,58 +117,54 @@ def autograde(
             + (f" for {assignment}" if assignment else "")
             + f" under {layout.submitted_dir}; run collect first"
         )
-    if jobs == 1 or len({who for who, _ in pairs}) < 2:
-        states = []
-        for who, what in pairs:
+    results: dict[tuple[str, str], GradingState] = {}
+    store = StateStore(layout)
+    todo = []
+    for who, what in pairs:
+        state = store.read(who, what)
+        if needs_grading(state, submission_fingerprint(layout.submission_dir(who, what)), regrade):
+            todo.append((who, what))
+        else:
+            results[(who, what)] = state
+    broken = _environment_problems(layout, sorted({what for _, what in todo}), settings)
+    for what, problem in broken.items():
+        if notice is not None:
+            notice(f"ERROR: {ENVIRONMENT_BROKEN}: {problem}\nThe submissions of {what} are recorded "
+                   "as failed (no score, not the students' fault); fix the environment and run "
+                   "autograde again.")
+    if started is not None:
+        started(len(todo), len(results))
+    for who, what in [pair for pair in todo if pair[1] in broken]:
+        clear_previous_results(layout, who, what)  # no earlier score may stand for it
+        state = GradingState(who, what, FAILED, f"{ENVIRONMENT_BROKEN}: {broken[what]}",
+                             submission_hash=submission_fingerprint(layout.submission_dir(who, what)),
+                             sandboxed=bool(settings.sandbox))
+        store.write(state)
+        results[(who, what)] = state
+        if progress is not None:
+            progress(state)
+    todo = [pair for pair in todo if pair[1] not in broken]
+    if jobs == 1 or len({who for who, _ in todo}) < 2:
+        for who, what in todo:
             state = grade_submission(layout, who, what, settings)
-            states.append(state)
+            results[(who, what)] = state
             if progress is not None:
                 progress(state)
-        return states
-    return _autograde_in_parallel(layout, pairs, settings or GradingSettings(), progress, jobs)
-
-
-def _grade_student(
-    layout: CourseLayout, pairs: list[tuple[str, str]], settings: GradingSettings
-) -> list[GradingState]:
-    """Worker process: one student's submissions, in order."""
-    return [grade_submission(layout, who, what, settings) for who, what in pairs]
-
-
-def _autograde_in_parallel(
-    layout: CourseLayout,
-    pairs: list[tuple[str, str]],
-    settings: GradingSettings,
-    progress: ProgressCallback | None,
-    jobs: int,
-) -> list[GradingState]:
-    # register assignments once, before workers could race to do it
-    for what in sorted({what for _, what in pairs}):
-        if what in layout.assignments() and not gradebook.assignment_is_registered(layout, what):
-            gradebook.register_assignment(layout, what, settings)
-    by_student: dict[str, list[tuple[str, str]]] = {}
-    for who, what in pairs:
-        by_student.setdefault(who, []).append((who, what))
-    results: dict[tuple[str, str], GradingState] = {}
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = {
-            pool.submit(_grade_student, layout, mine, settings): mine
-            for mine in by_student.values()
-        }
-        for future in as_completed(futures):
-            try:
-                states = future.result()
-            except Exception as error:  # noqa: BLE001 - a crashed worker fails its own students
-                states = [
-                    GradingState(who, what, FAILED, f"grading worker crashed: {error!r}")
-                    for who, what in futures[future]
-                ]
-                StateStore(layout).write_all(states)
-            for state in states:
-                results[(state.student, state.assignment)] = state
-                if progress is not None:
-                    progress(state)
+    else:
+        results.update(grade_in_parallel(layout, todo, settings, progress, jobs))
     return [results[pair] for pair in pairs]
+
+
+def _environment_problems(layout: CourseLayout, assignments: list[str],
+                          settings: GradingSettings) -> dict[str, str]:
+    """:func:`autograder.preflight.environment_problems`; a preflight that itself fails must not
+    stop grading (each submission then finds a broken environment on its own)."""
+    if not assignments:
+        return {}
+    try:
+        return environment_problems(layout, assignments, settings)
+    except Exception:  # noqa: BLE001
+        return {}
 
 
 def grade_submission(
@@ -134,12 +173,20 @@ def grade_submission(
     assignment: str,
     settings: GradingSettings | None = None,
 ) -> GradingState:
-    """Grade one submission and record its state; never raises for a bad submission."""
-    settings = settings or GradingSettings()
+    """Grade one submission and record its state; never raises for a bad submission.
+
+    ``settings.sandbox`` None (the default) means: in the sandbox if it works here (probed once
+    per process). The assignment's derived time limits apply unless ``settings`` chose limits.
+    """
     store = StateStore(layout)
-    store.mark_started(student, assignment)
+    fingerprint = submission_fingerprint(layout.submission_dir(student, assignment))
+    store.mark_started(student, assignment, fingerprint)
     start = time.perf_counter()
+    sandboxed = None
     try:
+        settings = resolve_sandbox(settings or GradingSettings(), notice=None)
+        sandboxed = bool(settings.sandbox)
+        settings = effective_settings(layout, assignment, settings)
         state = _grade(layout, student, assignment, settings)
         if state.status == FAILED:  # no partial score may linger in the gradebook
             gradebook.remove_submission(layout, student, assignment)
@@ -148,6 +195,8 @@ def grade_submission(
             student, assignment, FAILED, f"internal grading error: {type(error).__name__}: {error}"
         )
     state.seconds = round(time.perf_counter() - start, 3)
+    state.submission_hash = fingerprint
+    state.sandboxed = sandboxed
     store.write(state)
     return state
 
@@ -186,9 +235,16 @@ def _grade(
             submitted / f"{name}.ipynb", layout.release_dir / assignment / f"{name}.ipynb"
         )
     ]
+    flags = integrity_findings(submitted, notebooks)
+    if tampered:
+        flags.append("locked cells changed (restored before grading): " + ", ".join(tampered))
 
     config = nbgrader_config(layout, settings)
-    sandbox = sandbox_kernel(config, layout.root, settings.memory_limit_mb) if settings.sandbox else nullcontext()
+    sandbox = (
+        sandbox_kernel(config, layout.root, settings.memory_limit_mb, settings.process_limit,
+                       layout.autograded_submission_dir(student, assignment))
+        if settings.sandbox else nullcontext()
+    )
     with sandbox:
         outcome = run_converter(Autograde, config, assignment_id=assignment, student_id=student)
         if not outcome.success and KERNEL_START_FAILURE in outcome.text:
@@ -196,31 +252,43 @@ def _grade(
             clear_previous_results(layout, student, assignment)
             outcome = run_converter(Autograde, config, assignment_id=assignment, student_id=student)
     if not outcome.success:
-        return GradingState(student, assignment, FAILED, failure_reason(outcome.text, settings))
-    graded_dir = layout.autograded_submission_dir(student, assignment)
-    timeouts = timed_out_cells(_existing(graded_dir, notebooks))
-    if timeouts:
+        return _failed(student, assignment, failure_reason(outcome.text, settings), flags)
+    graded = _existing(layout.autograded_submission_dir(student, assignment), notebooks)
+    broken = broken_setup_cells(graded)
+    if broken:
         return GradingState(
-            student,
-            assignment,
-            FAILED,
+            student, assignment, FAILED,
+            f"{ENVIRONMENT_BROKEN}: {'; '.join(broken)} (a locked set-up cell, before any student "
+            "code: fix the grading environment, then run autograde again)",
+        )
+    timeouts = timed_out_cells(graded)
+    if timeouts:
+        return _failed(
+            student, assignment,
             f"timeout: {', '.join(timeouts)} ran longer than the per-cell limit of "
             f"{settings.cell_timeout} s (infinite loop?)",
+            flags,
         )
     unscored = gradebook.ungraded_test_cells(layout, student, assignment)
     total = gradebook.submission_score(layout, student, assignment)
     if unscored or total is None:
-        return GradingState(
-            student, assignment, FAILED, f"tests without a score: {', '.join(unscored) or 'all'}"
-        )
+        return _failed(student, assignment, f"tests without a score: {', '.join(unscored) or 'all'}", flags)
     status, notes = GRADED, []
-    if tampered:
+    if flags:
         status = FLAGGED
-        notes.append("locked cells changed (restored before grading): " + ", ".join(tampered))
+        notes += [*flags, REVIEW_HINT.format(student=student, assignment=assignment)]
     manual = gradebook.manual_grading_pending(layout, student, assignment)
     if manual:
         notes.append("awaiting manual grading: " + ", ".join(manual))
-    return GradingState(student, assignment, status, "; ".join(notes), total.score, total.max_score)
+    return GradingState(student, assignment, status, "; ".join(notes), total.score, total.max_score,
+                        flags=flags)
+
+
+def _failed(student: str, assignment: str, reason: str, flags: list[str]) -> GradingState:
+    """A failed state; integrity findings are kept in the reason and in ``flags``."""
+    if flags:
+        reason = f"{reason}; also: {'; '.join(flags)}"
+    return GradingState(student, assignment, FAILED, reason, flags=flags)
 
 
 def _existing(folder: Path, notebooks: list[str]) -> list[Path]:

@@ -5,9 +5,13 @@ Instructor commands::
     nnbasics-grade release [ASSIGNMENT ...] [--check]
     nnbasics-grade collect PATH_OR_ZIP [--assignment A]
     nnbasics-grade collect --exchange --assignment A [--exchange-root DIR]
-    nnbasics-grade autograde [ASSIGNMENT] [--student S] [--jobs N]
+    nnbasics-grade autograde [ASSIGNMENT] [--student S] [--jobs N | --cluster ADDRESS] [--regrade]
+    nnbasics-grade review STUDENT ASSIGNMENT --clear|--confirm [--note TEXT]
+    nnbasics-grade limits [ASSIGNMENT ...]     measure the reference solutions' time limits
     nnbasics-grade feedback [ASSIGNMENT] [--student S]
     nnbasics-grade report [--out DIR]
+    nnbasics-grade release-feedback [ASSIGNMENT] [--student S]
+    nnbasics-grade set-due ASSIGNMENT ["YYYY-MM-DD HH:MM[:SS][ TZ]" | --clear]
 
 Student commands::
 
@@ -16,10 +20,12 @@ Student commands::
 
 Common options: ``--root`` (course folder; default: found from the current directory),
 ``--cell-timeout`` and ``--notebook-timeout`` (seconds), ``--kernel`` (kernelspec name),
-``--sandbox`` (autograde runs every kernel under bubblewrap; see ``autograder.sandbox``) with
-``--memory-limit-mb``.
+``--sandbox`` / ``--no-sandbox`` (autograde runs every kernel under bubblewrap wherever it
+works, by default; ``--sandbox`` requires it; see ``autograder.sandbox``) with
+``--memory-limit-mb``, ``--late-policy none|zero|per-day:P`` (see ``autograder.late_policy``).
 Exit status: 0 done, 1 a check failed (a test in validate/check, release --check, a leak in
-feedback), 2 bad input.
+feedback), 2 bad input. autograde: 0 every submission graded, 1 at least one failed (no score),
+3 none failed but at least one is flagged (score withheld until ``review``).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograder.class_commands import add_class_commands, run_release_feedback, run_set_due, use_late_policy
 from autograder.config import GradingSettings
 from autograder.layout import CourseLayout, LayoutError, find_course_root
 
@@ -39,9 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--notebook-timeout", type=int, help="seconds a notebook may run")
     parser.add_argument("--kernel", help="kernelspec that runs submissions")
     parser.add_argument("--sandbox", action="store_true", default=None,
-                        help="run each submission's kernel in a bubblewrap sandbox (needs bwrap)")
+                        help="require the bubblewrap sandbox (default: used wherever it works)")
+    parser.add_argument("--no-sandbox", action="store_false", dest="sandbox",
+                        help="grade without the sandbox (on purpose; the report says 'unsandboxed')")
     parser.add_argument("--memory-limit-mb", type=int,
                         help="address-space limit of a sandboxed kernel in MB (default 4096)")
+    parser.add_argument("--late-policy", help="none (default), zero, or per-day:P (P %% of the "
+                        "maximum per started day late); env NNBASICS_LATE_POLICY")
     commands = parser.add_subparsers(dest="command", required=True)
 
     release = commands.add_parser("release", help="generate course/exercises from solutions")
@@ -60,11 +71,32 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("assignment", nargs="?", help="default: every assignment")
         command.add_argument("--student", help="default: every student")
         if name == "autograde":
-            command.add_argument("--jobs", type=int, default=1,
-                                 help="students graded at once, one process each (default 1)")
+            command.add_argument("--jobs", type=int, default=None,
+                                 help="students graded at once, one process each "
+                                      "(default: the number of cores)")
+            command.add_argument("--regrade", action="store_true",
+                                 help="grade again submissions already graded with unchanged files")
+            command.add_argument("--cluster", metavar="tcp://HOST:PORT|local:N",
+                                 help="grade on a Dask cluster: a running scheduler, or N local "
+                                      "worker processes (see docs/scale.md); replaces --jobs")
+
+    review = commands.add_parser("review", help="decide on a flagged submission")
+    review.add_argument("student")
+    review.add_argument("assignment")
+    decision = review.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--clear", action="store_const", const="clear", dest="decision",
+                          help="harmless: release the score")
+    decision.add_argument("--confirm", action="store_const", const="confirm", dest="decision",
+                          help="cheating: record it with a score of 0")
+    review.add_argument("--note", default="", help="why (kept in the reason)")
+
+    limits = commands.add_parser("limits", help="time the reference solutions, store their limits")
+    limits.add_argument("assignments", nargs="*", help="default: every assignment")
 
     report = commands.add_parser("report", help="write grades.csv and scores.png")
     report.add_argument("--out", type=Path, help="folder (default autograder/reports)")
+
+    add_class_commands(commands)  # release-feedback, set-due (autograder.class_commands)
 
     validate = commands.add_parser("validate", help="run a notebook's visible tests")
     validate.add_argument("notebook", type=Path)
@@ -79,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     layout = CourseLayout(args.root or find_course_root())
     try:
+        use_late_policy(args.late_policy)
         settings = GradingSettings.from_environment(
             cell_timeout=args.cell_timeout,
             notebook_timeout=args.notebook_timeout,
@@ -131,15 +164,55 @@ def _collect(layout: CourseLayout, settings: GradingSettings, args) -> int:
 
 def _autograde(layout: CourseLayout, settings: GradingSettings, args) -> int:
     from autograder.autograde import autograde
+    from autograder.progress import GradingProgress
+    from autograder.states import ENVIRONMENT_BROKEN, FAILED, FLAGGED
 
-    def show(state) -> None:
-        score = "" if state.score is None else f"{state.score:g}/{state.max_score:g}"
-        print(f"{state.student:<20} {state.assignment:<18} {state.status:<8} {score:<9} "
-              f"{state.seconds:6.1f}s  {state.reason}", flush=True)
+    with GradingProgress() as progress:
+        if args.cluster:  # the same selection, resume rule and progress, on Dask workers
+            from autograder.cluster import autograde_on_cluster
 
-    states = autograde(layout, args.assignment, args.student, settings, progress=show, jobs=args.jobs)
-    failed = sum(state.status == "failed" for state in states)
-    print(f"{len(states)} submission(s) graded, {failed} failed")
+            if args.jobs is not None:
+                raise ValueError("--jobs and --cluster exclude each other: the cluster's workers "
+                                 "set the parallelism (local:N for N local processes)")
+            states = autograde_on_cluster(layout, args.cluster, args.assignment, args.student,
+                                          settings, progress=progress, regrade=args.regrade,
+                                          notice=progress.write, started=progress.start)
+        else:
+            states = autograde(layout, args.assignment, args.student, settings, progress=progress,
+                               jobs=args.jobs, regrade=args.regrade, started=progress.start,
+                           notice=progress.notice)
+    failed = [state for state in states if state.status == FAILED]
+    flagged = sum(state.status == FLAGGED for state in states)
+    broken = sum(state.reason.startswith(ENVIRONMENT_BROKEN) for state in failed)
+    unsandboxed = sum(state.sandboxed is False for state in states)
+    print(f"{len(states)} submission(s): {len(states) - len(failed) - flagged} graded, "
+          f"{len(failed)} failed, {flagged} flagged (review them: python -m autograder review "
+          "STUDENT ASSIGNMENT --clear|--confirm)" + (f", {unsandboxed} unsandboxed" if unsandboxed else ""))
+    if broken:
+        print(f"{broken} failure(s) are the grading environment's, not the students': fix it and "
+              "run autograde again", file=sys.stderr)
+    return 1 if failed else 3 if flagged else 0
+
+
+def _review(layout: CourseLayout, settings: GradingSettings, args) -> int:
+    from autograder.review import review_submission
+
+    state = review_submission(layout, args.student, args.assignment, args.decision, args.note)
+    score = "" if state.score is None else f" {state.score:g}/{state.max_score:g}"
+    print(f"{state.student}/{state.assignment}: {state.status}{score} ({state.reason})")
+    return 0
+
+
+def _limits(layout: CourseLayout, settings: GradingSettings, args) -> int:
+    from autograder.limits import measure_reference, write_limits
+
+    for assignment in args.assignments or layout.assignments():
+        layout.require_assignment(assignment)
+        limits = measure_reference(layout, assignment, settings)
+        path = write_limits(layout, limits)
+        print(f"{assignment}: reference {limits.total_seconds:.1f} s (slowest cell "
+              f"{limits.slowest_cell_seconds:.1f} s) -> limits {limits.cell_timeout} s per cell, "
+              f"{limits.notebook_timeout} s per notebook ({path.relative_to(layout.root)})")
     return 0
 
 
@@ -162,6 +235,10 @@ def _report(layout: CourseLayout, settings: GradingSettings, args) -> int:
 
     files = write_report(layout, args.out)
     print(f"{len(files.rows)} row(s) -> {files.csv_path}\nhistogram -> {files.histogram_path}")
+    if files.lms is not None:
+        print(f"LMS imports -> {files.lms.canvas_path}, {files.lms.moodle_path}")
+        for line in files.lms.withheld:
+            print(f"not exported (no grade in the LMS files): {line}", file=sys.stderr)
     return 0
 
 
@@ -183,9 +260,13 @@ def _check(layout: CourseLayout, settings: GradingSettings, args) -> int:
 
 
 COMMANDS = {
+    "release-feedback": run_release_feedback,
+    "set-due": run_set_due,
     "release": _release,
     "collect": _collect,
     "autograde": _autograde,
+    "review": _review,
+    "limits": _limits,
     "feedback": _feedback,
     "report": _report,
     "validate": _validate,

@@ -3,7 +3,9 @@
 Three sources:
 
 - an nbgrader exchange (``nbgrader submit`` by students): :func:`collect_from_exchange`, which
-  runs nbgrader's own ``ExchangeCollect`` (newest submission per student wins);
+  runs nbgrader's own ``ExchangeCollect`` (newest submission per student wins, its
+  ``timestamp.txt`` and ``submission_secret.txt`` kept for late penalties and feedback release);
+  a submission still being written (no secret yet) waits for the next collect;
 - a folder or a ``.zip`` (:func:`collect_from_path`) laid out as
   ``<student>/<assignment>/<notebook>.ipynb`` (nbgrader's layout), or, with ``assignment`` given,
   ``<student>/<notebook>.ipynb``. A single top-level folder wrapping that (e.g. ``submitted/``)
@@ -18,10 +20,15 @@ first, so nothing is ever lost.
 
 from __future__ import annotations
 
+import fcntl
+import glob
+import os
 import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,10 +69,11 @@ def collect_from_path(
     if source.is_file():
         if not zipfile.is_zipfile(source):
             raise CollectError(f"{source} is neither a folder nor a zip file")
-        with tempfile.TemporaryDirectory(prefix="nnbasics-collect-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="nnbasics-collect-") as tmp, _collect_lock(layout):
             _extract_zip(source, Path(tmp))
             return _collect_folder(layout, Path(tmp), assignment)
-    return _collect_folder(layout, source, assignment)
+    with _collect_lock(layout):
+        return _collect_folder(layout, source, assignment)
 
 
 def collect_from_exchange(
@@ -79,15 +87,15 @@ def collect_from_exchange(
     config = nbgrader_config(layout, settings)
     if exchange_root is not None:
         config.Exchange.root = str(Path(exchange_root).resolve())
-    before = {pair: _timestamp(layout, *pair) for pair in layout.submissions(assignment)}
-    for student, _ in before:
-        _archive(layout, student, assignment, move=False)
-    coursedir = course_directory(config, assignment_id=assignment)
-    step = ExchangeCollect(
-        coursedir=coursedir, authenticator=Authenticator(config=config), config=config
-    )
-    step.update = True
-    outcome = start_and_capture(step)
+    with _collect_lock(layout):
+        before = {pair: _timestamp(layout, *pair) for pair in layout.submissions(assignment)}
+        coursedir = course_directory(config, assignment_id=assignment)
+        step = CompleteSubmissionsCollect(
+            coursedir=coursedir, authenticator=Authenticator(config=config), config=config
+        )
+        step.update = True
+        step.before_replace = lambda student: _archive(layout, student, assignment, move=False)
+        outcome = start_and_capture(step)
     if not outcome.success:
         raise CollectError(f"collecting {assignment} from the exchange failed:\n{outcome.text.strip()}")
     result = CollectResult(log=outcome.log)
@@ -96,6 +104,74 @@ def collect_from_exchange(
             result.collected.append(pair)
             StateStore(layout).forget(*pair)  # the earlier grade was for another submission
     return result
+
+
+class CompleteSubmissionsCollect(ExchangeCollect):
+    """nbgrader's ``ExchangeCollect`` that takes, per student, the newest *complete* submission
+    (``nbgrader submit`` writes ``submission_secret.txt`` last; one still being written is left
+    for the next collect) and calls ``before_replace(student)`` before a newer submission
+    replaces a collected one (collect archives it)."""
+
+    before_replace: Callable[[str], object] = staticmethod(lambda student: None)
+
+    def init_src(self) -> None:
+        super().init_src()
+        student_id = self.coursedir.student_id or "*"
+        pattern = os.path.join(self.inbound_path, f"{student_id}+{self.coursedir.assignment_id}+*")
+        newest: dict[str, dict] = {}
+        for path in glob.glob(pattern):
+            if not all(os.path.isfile(os.path.join(path, name))
+                       for name in ("timestamp.txt", "submission_secret.txt")):
+                self.log.warning("Skipping %s: still being submitted", os.path.basename(path))
+                continue
+            record = self._path_to_record(path)
+            if not _submitted_by(path, record["username"]):
+                self.log.warning("Refusing %s: it names %s but another account wrote it",
+                                 os.path.basename(path), record["username"])
+                continue
+            current = newest.get(record["username"])
+            if current is None or record["timestamp"] > current["timestamp"]:
+                newest[record["username"]] = record
+        self.src_records = [newest[name] for name in sorted(newest)]
+
+    def init_dest(self) -> None:
+        super().init_dest()
+        for record in self.src_records:
+            dest = self.coursedir.format_path(
+                self.coursedir.submitted_directory, record["username"], self.coursedir.assignment_id)
+            existing = self.coursedir.get_existing_timestamp(dest)
+            if os.path.isdir(dest) and (existing is None or record["timestamp"] > existing):
+                self.before_replace(record["username"])
+
+
+def _submitted_by(path: str, student: str) -> bool:
+    """True when the exchange folder ``path`` and every file in it belong to ``student``'s Unix
+    account, or to the account collecting (a single-user exchange, tests). On a shared hub this
+    stops one student from submitting in another's name or slipping files into another's
+    submission (nbgrader makes the folder mode 777 and its own owner check only warns)."""
+    try:
+        import pwd
+
+        student_uid = pwd.getpwnam(student).pw_uid
+    except (ImportError, KeyError):
+        student_uid = None
+    allowed = {os.geteuid(), student_uid}
+    owners = {os.stat(path).st_uid}
+    for folder, _dirs, files in os.walk(path):
+        owners.update(os.stat(os.path.join(folder, name)).st_uid for name in files)
+    return owners <= allowed
+
+
+@contextmanager
+def _collect_lock(layout: CourseLayout) -> Iterator[None]:
+    """One collect at a time per course (a second one waits)."""
+    layout.work_dir.mkdir(parents=True, exist_ok=True)
+    with open(layout.work_dir / ".collect.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _collect_folder(layout: CourseLayout, folder: Path, assignment: str | None) -> CollectResult:

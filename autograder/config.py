@@ -26,18 +26,25 @@ class GradingSettings:
     ``cell_timeout``: seconds one cell may run before it is interrupted (the submission then
     fails with a timeout). ``notebook_timeout``: seconds the whole notebook may run. The defaults
     leave room for the MNIST exercise (one training cell of ~30-40 s on 2 cores).
+    ``derive_limits``: autograde replaces both limits by the assignment's, derived from its
+    reference solution (:mod:`autograder.limits`), when they were measured; explicit limits
+    (options, environment) turn this off.
     ``sandbox``: run each kernel in a bubblewrap sandbox (see :mod:`autograder.sandbox`) with
-    an address-space limit of ``memory_limit_mb``.
+    an address-space limit of ``memory_limit_mb`` and at most ``process_limit`` processes;
+    None (the default) = wherever the sandbox works (probed once per run), True = required,
+    False = off.
     Environment overrides: ``NNBASICS_CELL_TIMEOUT``, ``NNBASICS_NOTEBOOK_TIMEOUT``,
-    ``NNBASICS_GRADING_KERNEL``, ``NNBASICS_GRADING_SANDBOX=1``.
+    ``NNBASICS_GRADING_KERNEL``, ``NNBASICS_GRADING_SANDBOX=1|0``.
     """
 
     cell_timeout: int = 300
     notebook_timeout: int = 900
     kernel_name: str = "python3"
     course_id: str = COURSE_ID
-    sandbox: bool = False
+    sandbox: bool | None = None
     memory_limit_mb: int = 4096
+    derive_limits: bool = True
+    process_limit: int = 256
 
     def __post_init__(self) -> None:
         if self.cell_timeout <= 0 or self.notebook_timeout <= 0:
@@ -47,6 +54,8 @@ class GradingSettings:
             )
         if self.memory_limit_mb < 1024:  # a bare kernel already maps about 860 MB
             raise ValueError(f"memory_limit_mb must be at least 1024, got {self.memory_limit_mb}")
+        if self.process_limit < 32:  # a kernel alone runs about 20 threads, each counts
+            raise ValueError(f"process_limit must be at least 32, got {self.process_limit}")
 
     @classmethod
     def from_environment(cls, **overrides) -> GradingSettings:
@@ -59,10 +68,16 @@ class GradingSettings:
             settings = replace(settings, notebook_timeout=int(env["NNBASICS_NOTEBOOK_TIMEOUT"]))
         if env.get("NNBASICS_GRADING_KERNEL"):
             settings = replace(settings, kernel_name=env["NNBASICS_GRADING_KERNEL"])
-        if env.get("NNBASICS_GRADING_SANDBOX", "").strip().lower() in ("1", "true", "yes"):
+        sandbox = env.get("NNBASICS_GRADING_SANDBOX", "").strip().lower()
+        if sandbox in ("1", "true", "yes"):
             settings = replace(settings, sandbox=True)
+        elif sandbox in ("0", "false", "no"):
+            settings = replace(settings, sandbox=False)
         chosen = {key: value for key, value in overrides.items() if value is not None}
-        return replace(settings, **chosen)
+        settings = replace(settings, **chosen)
+        explicit = env.get("NNBASICS_CELL_TIMEOUT") or env.get("NNBASICS_NOTEBOOK_TIMEOUT") or \
+            "cell_timeout" in chosen or "notebook_timeout" in chosen
+        return replace(settings, derive_limits=False) if explicit else settings
 
 
 def nbgrader_config(layout: CourseLayout, settings: GradingSettings | None = None) -> Config:
@@ -112,6 +127,9 @@ def nbgrader_config(layout: CourseLayout, settings: GradingSettings | None = Non
         ScrubGradeCellTracebacks,
         CSSHTMLHeaderPreprocessor,
     ]
+    from autograder.late_policy import late_policy_config
+
+    c.merge(late_policy_config())  # --late-policy / NNBASICS_LATE_POLICY: penalties at autograde
     return c
 
 

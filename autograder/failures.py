@@ -1,7 +1,9 @@
 """Why a submission could not be graded, in words an instructor (and a student) understands.
 
 :func:`failure_reason` reads what nbgrader logged when ``Autograde`` failed;
-:func:`timed_out_cells` finds cells that were interrupted at the per-cell limit.
+:func:`timed_out_cells` finds cells that were interrupted at the per-cell limit;
+:func:`broken_setup_cells` finds locked, instructor-written cells that ran before any student
+code and raised (imports, data loading): the grading environment is broken, not the submission.
 """
 
 from __future__ import annotations
@@ -77,3 +79,26 @@ def timed_out_cells(notebooks: list[Path]) -> list[str]:
 
 def _shorten(text: str) -> str:
     return text if len(text) <= _MAX_REASON else text[: _MAX_REASON - 3] + "..."
+
+
+def broken_setup_cells(notebooks: list[Path]) -> list[str]:
+    """``notebook:cell raised Error: message`` for each locked cell before the first answer cell
+    that ended in an error. nbgrader restores locked cells before running them and no student
+    code ran before them, so such an error is the grading environment's (a missing package, no
+    data), never the student's."""
+    found = []
+    for path in notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        for index, cell in enumerate(notebook.cells):
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution"):
+                break  # student code from here on
+            if cell.cell_type != "code" or not meta.get("locked") or meta.get("grade"):
+                continue
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    name = meta.get("grade_id") or f"cell {index + 1}"
+                    found.append(_shorten(
+                        f"{path.stem}:{name} raised {output.get('ename')}: {output.get('evalue')}"))
+                    break
+    return found

@@ -2,8 +2,10 @@
 
 nbgrader's ``GenerateFeedback`` runs with the preprocessors set in :mod:`autograder.config`
 (GetGrades, ClearHiddenTests, :class:`~autograder.scrub.ScrubGradeCellTracebacks`,
-CSSHTMLHeaderPreprocessor). Each page is then checked against the hidden tests' source lines;
-a page that still contains one is deleted and reported, never handed out.
+CSSHTMLHeaderPreprocessor). The scrub rebuilds every test cell's outputs from the per-check table
+(descriptions, pass/fail, hints), the score and the errors of visible test code, so nothing a
+hidden test printed, displayed or raised is kept. Each page is then checked against the hidden
+tests' source lines; a page that still contains one is deleted and reported, never handed out.
 """
 
 from __future__ import annotations
@@ -73,4 +75,9 @@ def _feedback_for(layout: CourseLayout, config, student: str, assignment: str) -
             return FeedbackResult(
                 student, assignment, [], f"{page.name} contained hidden test lines; deleted"
             )
+    # formulas typeset offline: MathJax from a local copy beside the pages (kept from the CDN when
+    # the course's JavaScript is not installed; never raises)
+    from coursesite.offline_math import offline_formulas
+
+    offline_formulas(pages, layout.feedback_dir)
     return FeedbackResult(student, assignment, pages)

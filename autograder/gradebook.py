@@ -11,8 +11,11 @@ from nbgrader.converters import GenerateAssignment
 from sqlalchemy.exc import SAWarning
 
 from autograder.config import COURSE_ID, GradingSettings, nbgrader_config
+from autograder.environment import use_alembic_api_for_new_gradebooks
 from autograder.layout import CourseLayout
 from autograder.nbgrader_run import run_converter
+
+use_alembic_api_for_new_gradebooks()  # a first gradebook must not need `alembic` on PATH
 
 
 @dataclass
@@ -25,6 +28,7 @@ class SubmissionScore:
 
 def open_gradebook(layout: CourseLayout, course_id: str = COURSE_ID) -> Gradebook:
     """The course's gradebook (created if absent); use it as a context manager."""
+    use_alembic_api_for_new_gradebooks()
     layout.work_dir.mkdir(parents=True, exist_ok=True)
     return Gradebook(layout.db_url, course_id)
 

@@ -4,6 +4,10 @@ CSV columns: student, assignment, score, max_score, status, reason. A submission
 be graded has status ``failed``, its reason, and an empty score (never a 0 it did not earn).
 A collected submission that was never autograded is reported as failed, "not graded yet".
 Scores of graded submissions are read from the gradebook (so manual adjustments show).
+``flagged`` rows (possible cheating, :mod:`autograder.integrity`) have an empty score until an
+instructor reviews them (:mod:`autograder.review`); ``cheating`` rows have 0. ``flags`` lists
+the findings; ``sandbox`` says whether the kernel ran ``sandboxed`` or ``unsandboxed``.
+late_days/penalty: see :mod:`autograder.lateness`; canvas.csv/moodle.csv: :mod:`autograder.lms_export`.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import gradebook
+from autograder.lateness import apply_gradebook_facts
 from autograder.layout import CourseLayout
-from autograder.states import FAILED, StateStore
+from autograder.lms_export import LmsExport, write_lms_exports
+from autograder.states import FAILED, FLAGGED, GRADED, StateStore
 
-COLUMNS = ("student", "assignment", "score", "max_score", "status", "reason")
+COLUMNS = ("student", "assignment", "score", "max_score", "status", "reason", "late_days", "penalty",
+           "flags", "sandbox")
 NOT_GRADED_REASON = "not graded yet: run autograde"
 
 
@@ -28,6 +35,10 @@ class ReportRow:
     max_score: float | None
     status: str
     reason: str
+    late_days: int | None = None  # started days past the due date (autograder.lateness)
+    penalty: float | None = None  # points the late policy takes off ``score``
+    flags: str = ""  # integrity findings (autograder.integrity), "; "-separated
+    sandbox: str = ""  # "sandboxed" / "unsandboxed": how the kernel ran ("" if never graded)
 
     def as_csv(self) -> dict[str, str]:
         return {
@@ -37,6 +48,10 @@ class ReportRow:
             "max_score": _number(self.max_score),
             "status": self.status,
             "reason": self.reason,
+            "late_days": "" if self.late_days is None else str(self.late_days),
+            "penalty": _number(self.penalty),
+            "flags": self.flags,
+            "sandbox": self.sandbox,
         }
 
 
@@ -45,6 +60,7 @@ class ReportFiles:
     csv_path: Path
     histogram_path: Path
     rows: list[ReportRow]
+    lms: LmsExport | None = None  # canvas.csv, moodle.csv and the grades they leave out
 
 
 def report_rows(layout: CourseLayout) -> list[ReportRow]:
@@ -61,11 +77,16 @@ def report_rows(layout: CourseLayout) -> list[ReportRow]:
         score, max_score, reason = state.score, state.max_score, state.reason
         if (student, assignment) not in collected:
             reason = "; ".join(filter(None, [reason, "submission folder removed after grading"]))
-        if state.status != FAILED:
+        if state.status in (GRADED, FLAGGED):
             total = gradebook.submission_score(layout, student, assignment)
             if total is not None:
                 score, max_score = total.score, total.max_score
-        rows.append(ReportRow(student, assignment, score, max_score, state.status, reason))
+        if state.status == FLAGGED:  # withheld until an instructor reviews it (autograder.review)
+            score = None
+        sandbox = {True: "sandboxed", False: "unsandboxed"}.get(state.sandboxed, "")
+        rows.append(ReportRow(student, assignment, score, max_score, state.status, reason,
+                              flags="; ".join(state.flags), sandbox=sandbox))
+    apply_gradebook_facts(layout, rows)
     return rows
 
 
@@ -81,7 +102,7 @@ def write_report(layout: CourseLayout, out_dir: Path | None = None) -> ReportFil
         for row in rows:
             writer.writerow(row.as_csv())
     histogram_path = write_histogram(rows, out_dir / "scores.png")
-    return ReportFiles(csv_path, histogram_path, rows)
+    return ReportFiles(csv_path, histogram_path, rows, write_lms_exports(layout, rows, out_dir))
 
 
 def write_histogram(rows: list[ReportRow], path: Path) -> Path:

@@ -6,8 +6,17 @@ shows 0). Each grading run therefore records a :class:`GradingState`:
 - ``graded``: every test ran; ``score`` / ``max_score`` come from the gradebook;
 - ``failed``: the notebook could not be graded (invalid or missing notebook, dead kernel,
   timeout, nbgrader error); ``reason`` says why and there is no score;
-- ``flagged``: graded, but locked cells (tests) had been modified; nbgrader restored them
-  before running, and ``reason`` lists them for a human to look at.
+- ``flagged``: graded, but the submission looks like cheating (it rebinds numpy / builtins /
+  the test helpers, edits ``sys.modules``; see :mod:`autograder.integrity`) or locked cells
+  (tests) had been modified (nbgrader restored them before running). ``reason`` says what; the
+  score is kept here but withheld from the report until an instructor reviews it
+  (:mod:`autograder.review`): ``--clear`` makes it ``graded``, ``--confirm`` makes it ``cheating``;
+- ``cheating``: an instructor confirmed a flag; the recorded score is 0.
+
+``submission_hash`` (of the submitted files) and :func:`needs_grading` make a rerun resume: a
+final state of unchanged files is kept, an unfinished or retryable one is graded again.
+``sandboxed`` records whether the kernel ran in the sandbox (False: the report says
+``unsandboxed``).
 
 Before a (re)grade starts, the state is set to ``failed`` with "grading did not finish", so an
 interrupted run never leaves an earlier score behind. One file per submission keeps parallel
@@ -28,8 +37,18 @@ from autograder.layout import CourseLayout
 GRADED = "graded"
 FAILED = "failed"
 FLAGGED = "flagged"
-STATUSES = (GRADED, FAILED, FLAGGED)
+CHEATING = "cheating"
+STATUSES = (GRADED, FAILED, FLAGGED, CHEATING)
 UNFINISHED_REASON = "grading did not finish (interrupted, or still running)"
+ENVIRONMENT_BROKEN = "grading environment broken"
+# failures that say nothing about the submission: a rerun grades them again
+RETRYABLE_REASONS = (
+    UNFINISHED_REASON,
+    ENVIRONMENT_BROKEN,
+    "kernel did not start",
+    "internal grading error",
+    "grading worker crashed",
+)
 
 
 @dataclass
@@ -44,6 +63,15 @@ class GradingState:
     max_score: float | None = None
     seconds: float | None = None
     recorded_at: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    submission_hash: str = ""
+    sandboxed: bool | None = None
+    flags: list[str] = field(default_factory=list)
+    review: str = ""
+
+    @property
+    def is_final(self) -> bool:
+        """Whether a rerun may keep this state (False: unfinished or a retryable failure)."""
+        return self.status != FAILED or not self.reason.startswith(RETRYABLE_REASONS)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -52,6 +80,8 @@ class GradingState:
             raise ValueError("a failed grading state needs a reason")
         if self.status == FAILED and self.score is not None:
             raise ValueError("a failed grading state has no score (never a silent 0)")
+        if self.status == CHEATING and self.score != 0:
+            raise ValueError("a confirmed cheating state records a score of 0")
 
 
 class StateStore:
@@ -78,9 +108,10 @@ class StateStore:
         for state in states:
             self.write(state)
 
-    def mark_started(self, student: str, assignment: str) -> None:
+    def mark_started(self, student: str, assignment: str, submission_hash: str = "") -> None:
         """Record that grading started: until it ends, the submission counts as failed."""
-        self.write(GradingState(student, assignment, FAILED, UNFINISHED_REASON))
+        self.write(GradingState(student, assignment, FAILED, UNFINISHED_REASON,
+                                submission_hash=submission_hash))
 
     def forget(self, student: str, assignment: str) -> None:
         """Drop the state (a new submission arrived: the old grade no longer applies)."""
@@ -96,7 +127,7 @@ class StateStore:
             return None
         try:
             return GradingState(**json.loads(path.read_text()))
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, OSError) as error:
             return GradingState(student, assignment, FAILED, f"unreadable grading state: {error}")
 
     def all(self) -> list[GradingState]:
@@ -109,3 +140,10 @@ class StateStore:
             if state is not None:
                 states.append(state)
         return states
+
+
+def needs_grading(state: GradingState | None, submission_hash: str, regrade: bool = False) -> bool:
+    """The resume rule: grade unless a final state exists for exactly these submitted files."""
+    if regrade or state is None or not state.is_final:
+        return True
+    return not state.submission_hash or state.submission_hash != submission_hash

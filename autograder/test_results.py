@@ -1,7 +1,8 @@
 """Per-test results of an executed notebook: one :class:`TestResult` per grade cell.
 
-Messages are ``ename: evalue`` (the hint of a failed assertion), never the test's source or its
-traceback, so they are safe to show for hidden tests too.
+Messages are ``ename: evalue`` of an error raised by visible test code, only ``ename`` for one
+raised by a hidden test, and one line per failed named check (description, visible error, hint),
+never the test's source or its traceback, so they are safe to show for hidden tests too.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass, field
 from nbformat import NotebookNode
 from nbgrader.utils import determine_grade, is_grade, is_solution
 
-from autograder.scrub import error_summary
+from autograder.check_table import failed_messages
+from autograder.scrub import check_table_of, safe_error_summary
 
 _LOG = logging.getLogger(__name__)
 
@@ -45,11 +47,12 @@ def grade_cell_results(notebook: NotebookNode) -> list[TestResult]:
         if cell.cell_type != "code" or not is_grade(cell) or is_solution(cell):
             continue
         score, max_score = determine_grade(cell, _LOG)
-        messages = [
-            error_summary(output)
-            for output in cell.get("outputs", [])
-            if output.get("output_type") == "error"
-        ]
+        messages = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                messages.append(safe_error_summary(output, cell.source))
+            elif (table := check_table_of(output)) is not None:
+                messages += failed_messages(table)
         grade_id = cell.metadata["nbgrader"].get("grade_id", f"cell {index}")
         results.append(TestResult(grade_id, float(score or 0.0), float(max_score or 0.0), messages))
     return results

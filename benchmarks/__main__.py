@@ -2,6 +2,7 @@
 
 Each benchmark prints its own table and writes ``benchmarks/results/<name>.json``.
 Pass names to run a subset: ``python -m benchmarks training playground``.
+``bench_hub`` (the class hub: start, spawn, 30-student round, idle memory) needs root; as another user it says so.
 """
 
 import subprocess

@@ -3,8 +3,15 @@
 #   make release-check                               fail if course/exercises/ drifted from solutions/
 #   make collect FROM=path/or.zip [ASSIGNMENT=...]   folder/zip -> autograder/submitted/
 #   make collect EXCHANGE=1 ASSIGNMENT=...           from the nbgrader exchange
-#   make autograde [ASSIGNMENT=...] [STUDENT=...] [JOBS=2] [SANDBOX=1]   JOBS: students at once;
-#                                                    SANDBOX=1: kernels under bubblewrap
+#   make release ... also times the reference solutions: autograder/limits/<assignment>.json
+#   make limits [ASSIGNMENT=...]                     only re-time them (time limits of autograde)
+#   make autograde [ASSIGNMENT=...] [STUDENT=...] [JOBS=n] [SANDBOX=0|1] [REGRADE=1]
+#                  CLUSTER=tcp://HOST:PORT or local:N: grade on Dask workers instead of JOBS (docs/scale.md)
+#                  JOBS: students at once (default: cores); kernels run under bubblewrap wherever
+#                  it works (SANDBOX=1: required, SANDBOX=0: off); reruns keep finished grades of
+#                  unchanged submissions (REGRADE=1: grade all again).
+#                  Exit status 0 all graded, 1 some failed, 3 some flagged (see make review)
+#   make review STUDENT=s ASSIGNMENT=a DECISION=clear|confirm   decide on a flagged submission
 #   make feedback  [ASSIGNMENT=...] [STUDENT=...]
 #   make report                                      autograder/reports/grades.csv + scores.png
 #   make validate NB=course/exercises/ex1_perceptron/perceptron.ipynb
@@ -15,12 +22,18 @@ GRADE := $(strip $(BIN)/python -m autograder $(GRADE_ARGS))
 _assignment_opt = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 _student_opt = $(if $(STUDENT),--student $(STUDENT))
 _jobs_opt = $(if $(JOBS),--jobs $(JOBS))
-_sandbox_opt = $(if $(SANDBOX),--sandbox)
+_cluster_opt = $(if $(CLUSTER),--cluster $(CLUSTER))
+_sandbox_opt = $(if $(filter 0 no false,$(SANDBOX)),--no-sandbox,$(if $(SANDBOX),--sandbox))
+_regrade_opt = $(if $(filter-out 0,$(REGRADE)),--regrade)
 
-.PHONY: release release-check collect autograde feedback report validate check
+.PHONY: release release-check limits collect autograde review feedback report validate check
 
 release: setup
 	$(GRADE) release $(ASSIGNMENT)
+	$(GRADE) limits $(ASSIGNMENT)
+
+limits: setup
+	$(GRADE) limits $(ASSIGNMENT)
 
 release-check: setup
 	$(GRADE) release --check $(ASSIGNMENT)
@@ -29,7 +42,11 @@ collect: setup
 	$(if $(EXCHANGE),$(GRADE) collect --exchange $(_assignment_opt),$(if $(FROM),$(GRADE) collect "$(FROM)" $(_assignment_opt),@echo "usage: make collect FROM=folder-or-zip [ASSIGNMENT=a]  |  make collect EXCHANGE=1 ASSIGNMENT=a"; exit 2))
 
 autograde: setup
-	$(strip $(GRADE) $(_sandbox_opt)) autograde $(ASSIGNMENT) $(_student_opt) $(_jobs_opt)
+	$(strip $(GRADE) $(_sandbox_opt)) autograde $(ASSIGNMENT) $(_student_opt) $(_jobs_opt) $(_cluster_opt) $(_regrade_opt)
+
+review: setup
+	@test -n "$(STUDENT)" -a -n "$(ASSIGNMENT)" -a -n "$(filter clear confirm,$(DECISION))" || { echo "usage: make review STUDENT=s ASSIGNMENT=a DECISION=clear|confirm"; exit 2; }
+	$(GRADE) review $(STUDENT) $(ASSIGNMENT) --$(DECISION)
 
 feedback: setup
 	$(GRADE) feedback $(ASSIGNMENT) $(_student_opt)
@@ -44,3 +61,20 @@ validate: setup
 check: setup
 	@test -n "$(EX)" || { echo "usage: make check EX=<assignment>   (e.g. EX=ex1_perceptron)"; exit 2; }
 	$(GRADE) check $(EX)
+
+# Running a class (autograder/class_commands.py):
+#   make due ASSIGNMENT=ex1_perceptron DUE="2026-12-01 23:59 Europe/Berlin"   (DUE=clear removes it)
+#   make release-feedback [ASSIGNMENT=...] [STUDENT=...]   feedback -> exchange (nbgrader fetch_feedback)
+#   LATE_POLICY=none|zero|per-day:P on autograde/report (default none; env NNBASICS_LATE_POLICY)
+ifdef LATE_POLICY
+export NNBASICS_LATE_POLICY := $(LATE_POLICY)
+endif
+
+.PHONY: due release-feedback
+
+due: setup
+	@test -n "$(ASSIGNMENT)" || { echo 'usage: make due ASSIGNMENT=<assignment> DUE="YYYY-MM-DD HH:MM[:SS][ TZ]"  (DUE=clear removes it)'; exit 2; }
+	$(GRADE) set-due $(ASSIGNMENT) $(if $(filter clear,$(DUE)),--clear,$(if $(DUE),"$(DUE)"))
+
+release-feedback: setup
+	$(GRADE) release-feedback $(ASSIGNMENT) $(_student_opt)

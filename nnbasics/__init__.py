@@ -10,9 +10,14 @@ Quick start::
 The core (this package's top level) needs only numpy. Plots, widgets and datasets live in
 ``nnbasics.plots``, ``nnbasics.widgets`` and ``nnbasics.datasets`` and are imported
 explicitly.
+
+Training runs the readable NumPy code or, by default when numba is installed, the same
+arithmetic with its element-wise work fused: ``set_backend("numpy" | "fused")``
+(see ``nnbasics.backend``).
 """
 
 from . import activations, initializers, losses, metrics, regularization
+from .backend import get_backend, set_backend, use_backend
 from .gradcheck import check_layer, check_loss, check_model, gradcheck, numerical_gradient, relative_error
 from .layers import Activation, Dense, Dropout, Layer
 from .losses import MSE, BinaryCrossEntropy, SoftmaxCrossEntropy
@@ -47,6 +52,7 @@ __all__ = [
     "check_model",
     "clip_gradients",
     "confusion_matrix",
+    "get_backend",
     "gradcheck",
     "initializers",
     "losses",
@@ -54,4 +60,6 @@ __all__ = [
     "numerical_gradient",
     "regularization",
     "relative_error",
+    "set_backend",
+    "use_backend",
 ]

@@ -7,6 +7,7 @@ call :func:`require_chromium` first, which skips with the install command when i
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -43,6 +44,26 @@ def require_chromium() -> str:
     return path
 
 
+_playwright = None
+
+
+def _shared_playwright():
+    """One Playwright driver per test process, started on first use and stopped at exit.
+
+    Playwright's sync API marks its event loop as running for as long as a driver is open, so a
+    second ``sync_playwright()`` in the same process fails ("Sync API inside the asyncio loop")
+    while a session-scoped browser of another test file is still open. Sharing the driver lets any
+    number of browser contexts coexist in one pytest worker.
+    """
+    global _playwright
+    if _playwright is None:
+        from playwright.sync_api import sync_playwright
+
+        _playwright = sync_playwright().start()
+        atexit.register(_playwright.stop)
+    return _playwright
+
+
 @contextmanager
 def chromium_context(width: int = 1400, height: int = 900, **options) -> Iterator[object]:
     """A fresh Playwright ``BrowserContext`` in headless chromium with an empty profile.
@@ -50,23 +71,20 @@ def chromium_context(width: int = 1400, height: int = 900, **options) -> Iterato
     ``options`` go to ``launch_persistent_context`` (e.g. ``offline=True``). The browser and its
     profile folder are removed on exit, also when the test fails.
     """
-    from playwright.sync_api import sync_playwright
-
     executable = require_chromium()
     profile = Path(tempfile.mkdtemp(prefix="nnbasics-chromium-"))
     try:
-        with sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                str(profile),
-                executable_path=executable,
-                headless=True,
-                args=CHROMIUM_FLAGS,
-                viewport={"width": width, "height": height},
-                **options,
-            )
-            try:
-                yield context
-            finally:
-                context.close()
+        context = _shared_playwright().chromium.launch_persistent_context(
+            str(profile),
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": width, "height": height},
+            **options,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)

@@ -55,15 +55,20 @@ def profile_fit(model, X, y, **fit_kwargs) -> FitProfile:
     """Run ``model.fit(X, y, **fit_kwargs)`` under cProfile; return a :class:`FitProfile`.
 
     Time is summed per class and method (e.g. ``Dense.forward`` over every Dense layer), using
-    cumulative time so that work done by numpy inside a method counts for that method.
+    cumulative time so that work done by numpy inside a method counts for that method. The fit runs
+    on the plain NumPy backend, where each part is its own method; the fused backend merges them
+    (bias with ReLU, the optimizer's update in one loop), so it could not be split this way.
     """
+    from nnbasics.backend import use_backend
+
     profiler = cProfile.Profile()
     start = time.perf_counter()
-    profiler.enable()
-    try:
-        model.fit(X, y, **fit_kwargs)
-    finally:
-        profiler.disable()
+    with use_backend("numpy"):
+        profiler.enable()
+        try:
+            model.fit(X, y, **fit_kwargs)
+        finally:
+            profiler.disable()
     total = time.perf_counter() - start
     stats = pstats.Stats(profiler)
     from nnbasics import optimizers

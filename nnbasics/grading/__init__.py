@@ -5,9 +5,11 @@ The exercise notebooks import this package in their first, locked cell::
     from nnbasics import grading
 
 which captures the numpy functions the tests use before any student code runs
-(:data:`SAFE`, :func:`verify_numpy_intact`). Tests then use the named checks
-(:func:`check_shape`, :func:`check_close`, :func:`check_gradient`...) and build feedback with
-:func:`hint`, whose catalog (:data:`HINTS`) names each common mistake of the tutorial.
+(:data:`SAFE`, :func:`verify_numpy_intact`). Each test cell runs its named checks through a
+:class:`CheckSet` (partial credit per check, a ✓/✗ table, hidden checks shown by description
+only); the checks use the assertions :func:`check_shape`, :func:`check_close`,
+:func:`check_gradient`... and hints from :func:`hint`, whose catalog (:data:`HINTS`) names each
+common mistake of the tutorial.
 
 This package holds no reference solution: the expected values are computed inside the tests.
 """
@@ -19,6 +21,7 @@ from nnbasics.grading._numpy import (
     rebound_names,
     verify_numpy_intact,
 )
+from nnbasics.grading.check_table import CHECKS_MIME
 from nnbasics.grading.checks import (
     check_array,
     check_close,
@@ -33,13 +36,16 @@ from nnbasics.grading.checks import (
     passed,
     relative_error,
 )
+from nnbasics.grading.checkset import CheckSet, expect_error, lazy
 from nnbasics.grading.diagnose import diagnose_losses
 from nnbasics.grading.hints import HINTS, Hint, hint
 
 __all__ = [
+    "CHECKS_MIME",
     "HINTS",
     "PROTECTED_NAMES",
     "SAFE",
+    "CheckSet",
     "Hint",
     "NumpyTamperedError",
     "check_array",
@@ -51,7 +57,9 @@ __all__ = [
     "check_keys",
     "check_shape",
     "diagnose_losses",
+    "expect_error",
     "hint",
+    "lazy",
     "numerical_gradient",
     "numerically_quiet",
     "passed",

@@ -7,6 +7,7 @@ import numbers
 
 import numpy as np
 
+from ..backend import get_backend
 from ..layers import Activation, Dense, Dropout, Layer
 from ..losses import Loss, SoftmaxCrossEntropy, get_loss
 from ..optimizers import Optimizer
@@ -205,6 +206,10 @@ class Sequential(InferenceMixin):
             self.layers[first].backward(dout, need_input_grad=False)
         else:
             self.layers[first].backward(dout)
+        self._add_penalty_gradients()
+
+    def _add_penalty_gradients(self) -> None:
+        """Add the L1/L2 penalties' gradients to every weight gradient (after a backward)."""
         if self.l1 or self.l2:
             for layer in self.layers:
                 W = layer.params.get("W")
@@ -220,7 +225,15 @@ class Sequential(InferenceMixin):
 
         Returns the batch loss (data loss + penalty) measured *before* the update.
         ``clip``: clip the global gradient norm to this value first.
+        With the "fused" backend (``nnbasics.set_backend``) the same step runs with its
+        element-wise work fused (``nnbasics.fused``); the code below is the NumPy path.
         """
+        cls = type(self)  # the fused step re-implements logits/_backprop: not for overrides
+        if (get_backend() == "fused" and cls.logits is Sequential.logits
+                and cls._backprop is Sequential._backprop):
+            from ..fused import fused_train_step
+
+            return fused_train_step(self, X, y, optimizer, clip=clip)
         out = self.logits(X, training=True)
         loss = self.loss_fn.forward(out, y)
         self._backprop()

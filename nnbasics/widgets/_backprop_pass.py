@@ -45,6 +45,8 @@ class BackpropPass:
         self.gradients: list[dict[str, np.ndarray]] | None = None  # per network layer (1..L)
         self.backward_done = 0
         self.updated = False
+        self._before_update: list[dict[str, np.ndarray]] | None = None
+        self.lr: float | None = None  # the learning rate of the update, once done
         self._numerical: dict[int, dict[str, np.ndarray]] = {}
 
     # ----- progress -----
@@ -124,6 +126,8 @@ class BackpropPass:
         if not self.can_update():
             raise RuntimeError("finish the backward pass before updating")
         params = [self.parameters(k) for k in range(1, self.n_layers + 1)]
+        self._before_update = [{key: value.copy() for key, value in p.items()} for p in params]
+        self.lr = lr
         SGD(lr=lr).step(params, self.gradients)
         self.updated = True
         self.loss_after = float(self.model.loss(self.x, self.target))
@@ -145,6 +149,11 @@ class BackpropPass:
     def weights(self, k: int) -> np.ndarray:
         """``W[k]``, shape ``(n[k-1], n[k])`` (the live array)."""
         return self.parameters(k)["W"]
+
+    def pass_parameters(self, k: int) -> dict[str, np.ndarray]:
+        """Layer ``k``'s ``{"W", "b"}`` as this pass's forward and backward used them: the live
+        arrays before the update, a copy of the old values after it."""
+        return self._before_update[k - 1] if self.updated else self.parameters(k)
 
     def numerical_gradients(self, k: int) -> dict[str, np.ndarray]:
         """Centred-difference gradients of ``model.loss`` for layer ``k``'s ``W`` and ``b``.
@@ -194,7 +203,7 @@ class BackpropPass:
             return self._explain_output_delta(j, d)
         name = self.hidden_activation(k) or "linear"
         slope = float(get_activation(name).derivative(self.z[k][j : j + 1])[0])
-        W_next, d_next = self.weights(k + 1)[j], self.delta(k + 1)
+        W_next, d_next = self.pass_parameters(k + 1)["W"][j], self.delta(k + 1)
         back = float(W_next @ d_next)
         terms = " + ".join(f"{w:.3g}×{dn:.3g}" for w, dn in zip(W_next, d_next, strict=True))
         return (f"δ{k}[{j}] = {name}'(z{k}[{j}]) × Σ_m W{k + 1}[{j},m]·δ{k + 1}[m] = "

@@ -194,5 +194,6 @@ class FigureImage:
 
 
 def labelled(description: str, control: ipw.Widget, width: str = "120px") -> ipw.HBox:
-    """A row with a fixed-width label in front of ``control``."""
-    return ipw.HBox([ipw.Label(description, layout=ipw.Layout(width=width)), control])
+    """A row with a fixed-width label in front of ``control`` (a crowded row cannot shrink it)."""
+    layout = ipw.Layout(width=width, min_width=width, flex="0 0 auto")
+    return ipw.HBox([ipw.Label(description, layout=layout), control])

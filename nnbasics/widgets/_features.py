@@ -20,6 +20,12 @@ FEATURES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sin x2": lambda X: np.sin(X[:, 1]),
 }
 
+# What the playground's buttons show (TensorFlow Playground's spelling).
+FEATURE_LABELS: dict[str, str] = {
+    "x1": "X1", "x2": "X2", "x1²": "X1²", "x2²": "X2²", "x1·x2": "X1·X2",
+    "sin x1": "sin(X1)", "sin x2": "sin(X2)",
+}
+
 
 def check_features(names: Sequence[str]) -> tuple[str, ...]:
     """Validate a selection of feature names; keep :data:`FEATURES`' order."""

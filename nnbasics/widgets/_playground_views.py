@@ -182,18 +182,19 @@ class NeuronHeatmaps:
         self.widget = ipw.HBox()
         self.widget.add_class("nnb-playground-network")
         self.feature_images = {name: self._image("nnb-playground-feature") for name in FEATURES}
-        self._feature_column = ipw.VBox([
+        self._feature_column = _column([
             ipw.HTML("<b>features</b>"),
             *(ipw.HBox([feature_toggles[name], self.feature_images[name]]) for name in FEATURES),
         ])
         self.neuron_images: list[list[ipw.Image]] = []
         self.output_image = self._image("nnb-playground-output")
-        self._output_column = ipw.VBox([ipw.HTML("<b>output</b>"), self.output_image])
+        self._output_column = _column([ipw.HTML("<b>output</b>"), self.output_image])
 
     @staticmethod
     def _image(css_class: str) -> ipw.Image:
         image = ipw.Image(format="png", layout=ipw.Layout(width=HEATMAP_PIXELS,
-                                                           height=HEATMAP_PIXELS, margin="1px"))
+                                                           height=HEATMAP_PIXELS, margin="1px",
+                                                           flex="0 0 auto"))
         image.add_class(css_class)
         return image
 
@@ -204,7 +205,7 @@ class NeuronHeatmaps:
         for header, size in zip(layer_headers, trainer.hidden_layers, strict=True):
             images = [self._image("nnb-playground-neuron") for _ in range(size)]
             self.neuron_images.append(images)
-            columns.append(ipw.VBox([header, *images]))
+            columns.append(_column([header, *images]))
         columns.append(self._output_column)
         self.widget.children = columns
         self.draw_features(trainer)
@@ -231,6 +232,11 @@ class NeuronHeatmaps:
             self.output_image.value = heatmap_bytes(scores[:, 0].reshape(shape), 0.5)
         else:
             self.output_image.value = class_heatmap_bytes(scores, shape)
+
+
+def _column(children: list[ipw.Widget]) -> ipw.VBox:
+    """A column of the network view that keeps its natural width (no label is squeezed)."""
+    return ipw.VBox(children, layout=ipw.Layout(flex="0 0 auto", margin="0 4px 0 0"))
 
 
 def class_heatmap_bytes(probabilities: np.ndarray, shape: tuple[int, int]) -> bytes:

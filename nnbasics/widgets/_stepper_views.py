@@ -66,14 +66,15 @@ def _label_edges_with_numerical(ax, state: BackpropPass) -> None:
 
 def gradient_table_html(state: BackpropPass, numerical: bool) -> str:
     """An HTML table of every revealed parameter: value, backward's gradient (and numerical)."""
-    head = "<tr><th>parameter</th><th>value</th><th>dL/dp (backward)</th>"
+    value = "value before the update" if state.updated else "value"
+    head = f"<tr><th>parameter</th><th>{value}</th><th>dL/dp (backward)</th>"
     head += "<th>numerical</th><th>rel. error</th></tr>" if numerical else "</tr>"
     rows = []
     for k in range(state.n_layers, 0, -1):
         if not state.revealed(k):
             continue
         numeric = state.numerical_gradients(k) if numerical and state.has_numerical(k) else None
-        params = state.parameters(k)
+        params = state.pass_parameters(k)  # the weights this pass's gradients were computed with
         for kind in ("W", "b"):
             for index in np.ndindex(params[kind].shape):
                 name = f"{kind}{k}[{','.join(map(str, index))}]"

@@ -71,7 +71,8 @@ class ActivationExplorer(WidgetBase):
             options=list(EXPLORER_ACTIVATIONS), value=activation, description="f"
         )
         self.compare_dropdown = ipw.Dropdown(
-            options=[NO_COMPARISON, *EXPLORER_ACTIVATIONS], value=compare, description="compare with"
+            options=[NO_COMPARISON, *EXPLORER_ACTIVATIONS], value=compare, description="compare with",
+            style={"description_width": "initial"},  # the default 80 px cut it to "compare …"
         )
         self.probe_slider = ipw.FloatSlider(
             value=0.0, min=z_min, max=z_max, step=0.05, description="z", readout_format=".2f"

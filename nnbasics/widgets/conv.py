@@ -89,6 +89,9 @@ class ConvolutionExplorer(WidgetBase):
         controls = ipw.VBox([self.image_slider, self.kernel_dropdown,
                              labelled("kernel values", grid, width="100px")])
         self.widget = ipw.VBox([ipw.HBox([controls, self.caption]), self.figure.image])
+        self.widget.add_class("nnb-conv-explorer")
+        self.kernel_dropdown.add_class("nnb-conv-kernel")
+        self.figure.image.add_class("nnb-conv-image")
 
     # ------------------------------------------------------------------ public API
     def select_image(self, index: int) -> None:

@@ -72,9 +72,11 @@ class DescentExplorer(PlayControls, WidgetBase):
                                              description="surface")
         self.optimizer_dropdown = ipw.Dropdown(options=list(OPTIMIZERS), value=optimizer,
                                                description="optimizer")
-        self.lr_slider = ipw.FloatLogSlider(value=lr, base=10, min=-6, max=1, step=0.05,
-                                            description="learning rate", readout_format=".2g",
-                                            style={"description_width": "initial"})
+        # A slider over exact rates, not a FloatLogSlider: the browser snaps a log slider to its
+        # grid (the "divergent" 0.105 became 0.1, the stability limit, and no longer diverged).
+        self.lr_slider = ipw.SelectionSlider(options=[(f"{r:.3g}", r) for r in _learning_rates(lr)],
+                                             value=lr, description="learning rate",
+                                             style={"description_width": "initial"})
         self.lr_slider.add_class("nnb-descent-lr")
         self.preset_buttons = ipw.ToggleButtons(options=list(REGIMES), value=None,
                                                 description="presets")
@@ -90,6 +92,7 @@ class DescentExplorer(PlayControls, WidgetBase):
             button.add_class(f"nnb-descent-{name}")
         self.status = ipw.HTML()
         self.status.add_class("nnb-descent-status")
+        self.preset_buttons.add_class("nnb-descent-presets")
         self.description = ipw.HTML()
 
         self.view = DescentView()
@@ -263,3 +266,11 @@ class DescentExplorer(PlayControls, WidgetBase):
             f"step {self.steps_taken}: p = ({p[0]:.3g}, {p[1]:.3g}), f(p) = {f:.4g} — {verdict} "
             f"({self.optimizer_dropdown.value}, lr = {self.lr:.3g})"
         )
+
+
+def _learning_rates(extra: float) -> list[float]:
+    """The rates the slider offers: 20 per decade from 1e-6 to 10, every preset, and ``extra``."""
+    grid = {float(f"{10 ** (k / 20):.3g}") for k in range(-120, 21)}
+    presets = {rate for surf in SURFACES.values() for rates in surf.presets.values()
+               for rate in rates.values()}
+    return sorted(grid | {float(r) for r in presets} | {float(extra)})

@@ -128,6 +128,8 @@ class InitializationExplorer(WidgetBase):
                 self.summary,
             ]
         )
+        self.widget.add_class("nnb-initialization-explorer")
+        self.initializer.add_class("nnb-initialization-initializer")
         self.update()
 
     def _on_change(self, change) -> None:

@@ -7,8 +7,11 @@ decision boundary with train and test points, a heatmap per neuron, train and te
 curves. Beyond it: SGD/Momentum/Adam, 3-4 classes (softmax cross-entropy) on gaussian and
 spiral, and the gradient norm of every layer.
 
-Play trains on the kernel's asyncio loop one epoch per frame, so Pause and every other control
-keep working while it runs. In a script, call ``step(n)``.
+Play trains on the kernel's asyncio loop, so Pause and every other control keep working while it
+runs. A frame trains for about as long as the previous redraw took (at least one epoch, at most
+``MAX_EPOCHS_PER_FRAME``), then redraws once: drawing stays at most half of the time, so the
+network trains tens of epochs per second instead of one epoch per (costly) frame. In a script,
+call ``step(n)``.
 
 >>> p = Playground(dataset="xor", hidden_layers=(4,), lr=0.1)
 >>> p.step(20)
@@ -18,13 +21,14 @@ keep working while it runs. In a script, call ``step(n)``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import ipywidgets as ipw
 
 from nnbasics.widgets._background import PlayControls
 from nnbasics.widgets._display import WidgetBase
-from nnbasics.widgets._features import FEATURES
+from nnbasics.widgets._features import FEATURE_LABELS, FEATURES
 from nnbasics.widgets._playground_trainer import (
     DATASETS,
     HIDDEN_ACTIVATIONS,
@@ -41,6 +45,8 @@ from nnbasics.widgets._playground_views import BoundaryView, NeuronHeatmaps
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 FRAME_PAUSE = 0.01  # seconds between frames of Play: lets widget messages through
+MAX_EPOCHS_PER_FRAME = 25  # so the boundary still visibly moves from frame to frame
+MIN_TRAIN_SECONDS = 0.02  # per frame, when redraws are very fast
 
 
 class Playground(PlayControls, WidgetBase):
@@ -118,7 +124,7 @@ class Playground(PlayControls, WidgetBase):
         self.redraw()
 
     def play(self) -> None:
-        """Train one epoch per frame on the kernel's event loop until :meth:`pause`."""
+        """Train on the kernel's event loop, several epochs per frame, until :meth:`pause`."""
         self._start_playing()
 
     def reset(self) -> None:
@@ -160,6 +166,7 @@ class Playground(PlayControls, WidgetBase):
 
     def redraw(self) -> None:
         """Draw the boundary, the curves, every neuron's heatmap and the counters."""
+        start = time.perf_counter()
         t = self.trainer
         self.boundary.draw(t, show_test=self.show_test_checkbox.value)
         self.heatmaps.draw(t)
@@ -169,6 +176,7 @@ class Playground(PlayControls, WidgetBase):
             f"train loss {h['loss'][-1]:.3f} · test loss {h['val_loss'][-1]:.3f} · "
             f"test accuracy {100 * h['val_accuracy'][-1]:.1f} %" if h["loss"] else "")
         self.status.value = "" if t.error is None else f"<b style='color:#b00'>{t.error}</b>"
+        self._redraw_seconds = time.perf_counter() - start
 
     # ----- controls -----
     def _build_controls(self, lr: float, reg_rate: float, show_test: bool) -> None:
@@ -184,8 +192,9 @@ class Playground(PlayControls, WidgetBase):
                                                 step=10, description="train %", style=wide)
         self.regenerate_button = ipw.Button(description="Regenerate", icon="refresh")
         self.feature_toggles = {
-            name: ipw.ToggleButton(value=name in t.features, description=name,
-                                   layout=ipw.Layout(width="64px"))
+            name: ipw.ToggleButton(value=name in t.features, description=FEATURE_LABELS[name],
+                                   tooltip=f"input feature {name}",
+                                   layout=ipw.Layout(width="84px", padding="0px", flex="0 0 auto"))
             for name in FEATURES
         }
         self.activation_dropdown = ipw.Dropdown(options=list(HIDDEN_ACTIVATIONS),
@@ -206,9 +215,8 @@ class Playground(PlayControls, WidgetBase):
         self.play_button = ipw.Button(description="Play", icon="play", button_style="primary")
         self.step_button = ipw.Button(description="Step", icon="step-forward")
         self.reset_button = ipw.Button(description="Reset", icon="undo")
-        self.add_layer_button = ipw.Button(description="+ layer", layout=ipw.Layout(width="80px"))
-        self.remove_layer_button = ipw.Button(description="− layer",
-                                              layout=ipw.Layout(width="80px"))
+        self.add_layer_button = ipw.Button(description="+ layer", layout=_fixed("84px"))
+        self.remove_layer_button = ipw.Button(description="− layer", layout=_fixed("84px"))
         self.epoch_label = ipw.HTML()
         self.stats_label = ipw.HTML()
         self.status = ipw.HTML()
@@ -242,24 +250,34 @@ class Playground(PlayControls, WidgetBase):
         training = ipw.VBox([self.lr_dropdown, self.activation_dropdown,
                              self.regularization_dropdown, self.reg_rate_dropdown,
                              self.batch_slider, self.optimizer_dropdown])
-        run = ipw.HBox([self.play_button, self.step_button, self.reset_button, self.epoch_label,
-                        self.stats_label])
-        layers = ipw.HBox([self.remove_layer_button, self.add_layer_button,
-                           self.show_test_checkbox])
+        run = _row([self.play_button, self.step_button, self.reset_button, self.epoch_label,
+                    self.stats_label])
+        layers = _row([self.remove_layer_button, self.add_layer_button, self.show_test_checkbox])
+        for label in (self.epoch_label, self.stats_label):
+            label.layout.flex = "0 0 auto"
+        # Rows wrap instead of squeezing their children: on a narrow window the figure moves
+        # below the network and every label keeps its full width.
+        self.heatmaps.widget.layout.flex = "0 0 auto"
+        image = self.boundary.figure.image
+        image.layout = ipw.Layout(flex="1 1 420px", min_width="0px", max_width="768px", height="auto")
         self.widget = ipw.VBox([
-            run, ipw.HBox([data, training]), layers,
-            ipw.HBox([self.heatmaps.widget, self.boundary.figure.image]), self.status,
+            run, _row([data, training]), layers,
+            _row([self.heatmaps.widget, image]), self.status,
         ])
         self.widget.add_class("nnb-playground")
 
     def _rebuild_network_view(self) -> None:
         headers = []
         for index, size in enumerate(self.hidden_layers):
-            minus = ipw.Button(description="−", layout=ipw.Layout(width="28px"))
-            plus = ipw.Button(description="+", layout=ipw.Layout(width="28px"))
+            minus = ipw.Button(description="−", tooltip=f"one neuron less in layer {index + 1}",
+                               layout=_fixed("30px"))
+            plus = ipw.Button(description="+", tooltip=f"one neuron more in layer {index + 1}",
+                              layout=_fixed("30px"))
             minus.on_click(lambda _b, i=index: self.remove_neuron(i))
             plus.on_click(lambda _b, i=index: self.add_neuron(i))
-            headers.append(ipw.VBox([ipw.HBox([minus, plus]), ipw.HTML(f"{size} neurons")]))
+            count = ipw.HTML(f"{size}&nbsp;neuron{'s' if size > 1 else ''}",
+                             layout=ipw.Layout(flex="0 0 auto"))
+            headers.append(ipw.VBox([ipw.HBox([minus, plus]), count]))
         self.heatmaps.build(self.trainer, headers)
 
     # ----- observers -----
@@ -303,8 +321,24 @@ class Playground(PlayControls, WidgetBase):
 
     # ----- play -----
     def _play_tick(self) -> bool:
-        self.step()
+        """One frame of Play: train for about as long as the last redraw took, then redraw."""
+        budget = max(MIN_TRAIN_SECONDS, self._redraw_seconds)
+        start = time.perf_counter()
+        for _ in range(MAX_EPOCHS_PER_FRAME):
+            if not self.trainer.train_epoch() or time.perf_counter() - start >= budget:
+                break
+        self.redraw()
         return self.trainer.error is None
+
+
+def _fixed(width: str) -> ipw.Layout:
+    """A layout of exactly ``width`` that a crowded row cannot shrink (labels stay whole)."""
+    return ipw.Layout(width=width, min_width=width, padding="0px", flex="0 0 auto")
+
+
+def _row(children: list[ipw.Widget]) -> ipw.HBox:
+    """A row whose children wrap onto the next line rather than being squeezed."""
+    return ipw.HBox(children, layout=ipw.Layout(flex_flow="row wrap", align_items="flex-start"))
 
 
 def _with(options: Sequence[float], value: float) -> list[float]:

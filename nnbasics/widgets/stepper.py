@@ -28,6 +28,7 @@ from nnbasics.widgets._display import FigureImage, WidgetBase
 from nnbasics.widgets._stepper_views import draw_pass, gradient_table_html
 
 STEPPER_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+STEPPER_LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)
 MAX_LAYER_SIZE = 8
 MAX_LAYERS = 5
 _PARAMETER = re.compile(r"^([Wb])(\d+)\[(\d+)(?:,(\d+))?\]$")
@@ -102,9 +103,12 @@ class BackpropStepper(WidgetBase):
             options=[(self._sample_label(i), i) for i in range(len(X))], value=sample,
             description="sample",
         )
-        self.lr_slider = ipw.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1,
-                                            description="learning rate", readout_format=".3g",
-                                            style={"description_width": "initial"})
+        # A selection, not a log slider: the browser snaps a log slider to its grid (0.5 became
+        # 10^-0.3 = 0.501), and the update would silently use another rate than the one given.
+        rates = sorted(set(STEPPER_LEARNING_RATES) | {float(lr)})
+        self.lr_slider = ipw.SelectionSlider(options=[(f"{r:g}", r) for r in rates],
+                                             value=float(lr), description="learning rate",
+                                             style={"description_width": "initial"})
         self.numerical_checkbox = ipw.Checkbox(value=False, description="numerical gradients too",
                                                indent=False)
         self.buttons = {}
@@ -233,8 +237,12 @@ class BackpropStepper(WidgetBase):
         """Plain-text arithmetic of ``name``'s gradient (default: the selected parameter)."""
         kind, k, i, j = self._parse(name or self.selected_parameter)
         s = self.state
-        value = s.parameters(k)[kind][(i, j) if kind == "W" else (i,)]
+        index = (i, j) if kind == "W" else (i,)
+        value = s.pass_parameters(k)[kind][index]
         lines = [f"{name or self.selected_parameter} = {value:.4g}"]
+        if s.updated:
+            lines[0] += (f" before the update (now {s.parameters(k)[kind][index]:.4g} = "
+                         f"{value:.4g} − {s.lr:g} × {s.gradients[k - 1][kind][index]:.4g})")
         if not s.revealed(k):
             lines.append(f"its gradient appears when the backward pass reaches layer {k} "
                          "(press Backward)")
@@ -251,6 +259,9 @@ class BackpropStepper(WidgetBase):
             error = abs(numeric - analytic) / max(abs(numeric) + abs(analytic), 1e-12)
             lines.append(f"numerical: (L(w + ε) − L(w − ε)) / 2ε = {numeric:.6g}  "
                          f"(relative error {error:.1e})")
+        lines.append("all numbers above: this pass, with the weights before the update"
+                     if s.updated else "all numbers above: this pass, with the current weights "
+                     "(before the update)")
         return "\n".join(lines)
 
     # ----- internals -----

@@ -31,9 +31,9 @@ def test_full_pipeline_through_the_cli(tiny_course, tmp_path, capsys):
     assert main([*root, "collect", str(inbox), "--assignment", TINY]) == 0
     assert "2 submission(s) collected" in capsys.readouterr().out
 
-    assert main([*root, "autograde", TINY]) == 0
+    assert main([*root, "autograde", TINY]) == 1  # exit status 1: some submission failed
     out = capsys.readouterr().out
-    assert "2 submission(s) graded, 1 failed" in out
+    assert "2 submission(s): 1 graded, 1 failed, 0 flagged" in out
 
     assert main([*root, "feedback"]) == 0
     out = capsys.readouterr().out

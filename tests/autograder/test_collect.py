@@ -83,6 +83,7 @@ def test_collect_from_nbgrader_exchange_takes_the_newest_submission(tiny_course,
         folder.mkdir(parents=True)
         (folder / f"{TINY}.ipynb").write_bytes(content)
         (folder / "timestamp.txt").write_text(stamp)
+        (folder / "submission_secret.txt").write_text("secret")  # nbgrader submit writes it last
     result = collect_from_exchange(tiny_course.layout, TINY, exchange_root=exchange)
     assert result.collected == [("hal", TINY)]
     stored = tiny_course.layout.submission_dir("hal", TINY) / f"{TINY}.ipynb"

@@ -103,10 +103,11 @@ def test_feedback_shows_the_hint_of_a_failed_visible_test(graded_course):
     assert "AssertionError: " + ADD_HINT in html
 
 
-def test_feedback_shows_the_hint_of_a_failed_hidden_test_but_not_its_code(graded_course):
+def test_feedback_names_a_failed_hidden_test_but_not_its_code_or_message(graded_course):
     course, _ = graded_course
     html = _feedback(course, "d_hidden_only")
-    assert "AssertionError: " + HIDDEN_HINT in html
+    assert "AssertionError (raised by a hidden test; its message is not shown)" in html
+    assert HIDDEN_HINT not in html  # a hidden test's message could carry hidden text: named checks give hints
     assert HIDDEN_SENTINEL not in html
     assert "most recent call last" not in html and "------" not in html  # no traceback
 

@@ -91,9 +91,13 @@ def test_without_bubblewrap_autograde_stops_with_what_to_install(tiny_course, mo
 def test_sandbox_settings_from_the_environment_and_the_command_line(monkeypatch):
     monkeypatch.setenv("NNBASICS_GRADING_SANDBOX", "1")
     assert GradingSettings.from_environment().sandbox is True
-    monkeypatch.delenv("NNBASICS_GRADING_SANDBOX")
+    monkeypatch.setenv("NNBASICS_GRADING_SANDBOX", "0")
     assert GradingSettings.from_environment().sandbox is False
+    monkeypatch.delenv("NNBASICS_GRADING_SANDBOX")
+    assert GradingSettings.from_environment().sandbox is None  # default: wherever it works
     args = build_parser().parse_args(["--sandbox", "--memory-limit-mb", "2048", "autograde"])
     assert (args.sandbox, args.memory_limit_mb) == (True, 2048)
+    assert build_parser().parse_args(["--no-sandbox", "autograde"]).sandbox is False
+    assert build_parser().parse_args(["autograde"]).sandbox is None
     with pytest.raises(ValueError, match="memory_limit_mb must be at least 1024"):
         GradingSettings(memory_limit_mb=512)

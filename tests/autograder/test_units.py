@@ -121,12 +121,17 @@ def _grade_cell(source: str, traceback: list[str]) -> nbformat.NotebookNode:
 
 def test_scrub_keeps_the_hint_and_drops_the_traceback_of_grade_cells():
     secret = "assert secret_value == 42"
-    grade = _grade_cell("visible()", ["\x1b[31mTraceback", f"----> 3 {secret}", "AssertionError"])
+    grade = _grade_cell("visible()", ["\x1b[31mTraceback", "\x1b[36mCell In[3], line 1\x1b[0m\n----> 1 visible()",
+                                      f"----> 3 {secret}", "AssertionError"])
+    hidden = _grade_cell("visible()", ["Traceback", f"Cell In[4], line 3\n----> 3 {secret}", "AssertionError"])
     plain = new_code_cell("x")
     plain.outputs = [new_output("error", ename="ValueError", evalue="v", traceback=["keep me"])]
-    notebook = new_notebook(cells=[grade, plain])
+    notebook = new_notebook(cells=[grade, hidden, plain])
     ScrubGradeCellTracebacks().preprocess(notebook, {})
     assert grade.outputs[0].traceback == ["AssertionError: Hint [x]: do y"]
+    # raised by a line that is not visible test code: the message may carry hidden text
+    assert hidden.outputs[0].traceback == ["AssertionError (raised by a hidden test; its message is not shown)"]
+    assert hidden.outputs[0].evalue == ""
     assert plain.outputs[0].traceback == ["keep me"]
 
 

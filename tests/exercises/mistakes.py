@@ -5,8 +5,10 @@ of a solution notebook with a wrong version a student could write, most of them 
 mistakes the tutorial lists for its level (zero or non-random initialization, the tutorial's own
 ``+=`` update, wrong gradients, a learning rate too high or too low, data not normalized,
 overfitting). ``expected_hint`` is a substring the failing test's message (hence the feedback) must
-contain; ``affected_tests`` are the grade_ids of the test cells that must fail. Every other test
-cell must still pass, which is what makes the partial credit meaningful.
+contain; ``affected_tests`` are the grade_ids of the test cells that must lose points. With
+``partial`` (the default) each of them keeps the share of its named checks that still pass,
+strictly between 0 and its points. Every other test cell must still pass, which is what makes
+the partial credit meaningful.
 
 Used by ``tests/exercises/test_solutions.py`` (runs each variant with nbclient) and by the
 autograder's end-to-end outcome tests (builds a submission from each variant).
@@ -14,6 +16,7 @@ autograder's end-to-end outcome tests (builds a submission from each variant).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +43,7 @@ class Mistake:
     replacement_source: str
     expected_hint: str
     affected_tests: tuple[str, ...]
+    partial: bool = True
 
     @property
     def source_path(self) -> Path:
@@ -133,10 +137,17 @@ EX1_MISTAKES = [
         "the boundary y = x**2 must be linear in the features", ("test_quadratic_features",),
     ),
     Mistake(
+        "quadratic_features_without_value_error", *EX1, "quadratic_features",
+        "def quadratic_features(X):\n    X = np.asarray(X, dtype=float)\n"
+        "    return np.column_stack([X, X[:, 0] ** 2])\n",
+        "X of shape (4, 3) is rejected with a ValueError", ("test_quadratic_features",),
+    ),
+    Mistake(
         "numpy_tampering", *EX1, "quadratic_features",
         "np.allclose = lambda *args, **kwargs: True\n\n\n"
         "def quadratic_features(X):\n    return np.asarray(X, dtype=float)\n",
         "numpy was modified: np.allclose no longer is numpy's own function", ("test_quadratic_features",),
+        partial=False,  # no check of a notebook that rebinds numpy can be trusted
     ),
 ]
 
@@ -298,8 +309,7 @@ def _zero_init_mlp() -> str:
 
 
 EX3_MISTAKES = [
-    Mistake(m.name, m.assignment, m.notebook, m.grade_id, _zero_init_mlp(), m.expected_hint, m.affected_tests)
-    if m.name == "mnist_zero_init" else m
+    dataclasses.replace(m, replacement_source=_zero_init_mlp()) if m.name == "mnist_zero_init" else m
     for m in EX3_MISTAKES
 ]
 
@@ -308,23 +318,54 @@ MISTAKES: list[Mistake] = [*EX1_MISTAKES, *EX2_MISTAKES, *EX3_MISTAKES]
 
 @dataclass(frozen=True)
 class TestCellResult:
-    """How one graded test cell ended: ``error`` is ``"ename: evalue"`` or None when it passed."""
+    """How one graded test cell ended.
+
+    ``score``: the points nbgrader gives it (the value of ``checks.score()``, 0 after an error);
+    ``failed_checks``: description -> the row's text (error and hint) of each failed named check;
+    ``error``: ``"ename: evalue"`` when the cell itself raised, else None.
+    """
 
     grade_id: str
     points: float
+    score: float
+    failed_checks: dict[str, str]
     error: str | None
 
     @property
     def passed(self) -> bool:
-        return self.error is None
+        return self.error is None and self.score >= self.points and not self.failed_checks
+
+    @property
+    def partial(self) -> bool:
+        """Some but not all of the points."""
+        return 0 < self.score < self.points
+
+    def feedback(self) -> str:
+        """Everything a student reads about this cell: the error, then each failed check's row."""
+        parts = [self.error or ""] + [f"{name}: {text}" for name, text in self.failed_checks.items()]
+        return "\n".join(part for part in parts if part)
+
+
+def _failed_checks(cell) -> dict[str, str]:
+    """The failed rows of the cell's check table (``nnbasics.grading.CHECKS_MIME``)."""
+    from nnbasics.grading import CHECKS_MIME
+
+    failed = {}
+    for output in cell.get("outputs", []):
+        table = output.get("data", {}).get(CHECKS_MIME)
+        for check in (table or {}).get("checks", []):
+            if not check["passed"]:
+                failed[check["description"]] = " ".join(filter(None, [check["error"], check["hint"]]))
+    return failed
 
 
 def run_graded_cells(
     notebook: nbformat.NotebookNode, cwd: Path, timeout: int = 300
 ) -> dict[str, TestCellResult]:
     """Execute ``notebook`` top to bottom (errors do not stop it, as in autograding) and report
-    every test cell (``grade: true`` code cells) by grade_id."""
+    every test cell (``grade: true`` code cells) by grade_id, scored the way nbgrader scores it."""
     from nbclient import NotebookClient
+    from nbgrader.utils import determine_grade
 
     executed = nbformat.from_dict(notebook)
     NotebookClient(
@@ -341,6 +382,9 @@ def run_graded_cells(
             for out in cell.get("outputs", [])
             if out.get("output_type") == "error"
         ]
+        score, points = determine_grade(cell)
         grade_id = meta["grade_id"]
-        results[grade_id] = TestCellResult(grade_id, float(meta.get("points", 0)), errors[0] if errors else None)
+        results[grade_id] = TestCellResult(
+            grade_id, float(points), float(score), _failed_checks(cell), errors[0] if errors else None
+        )
     return results

@@ -4,8 +4,9 @@
   cell, hidden tests present, no import of the core's solutions, points) and of the generated
   release in ``course/exercises/`` (no solution, no hidden test, no output);
 * slow: each solution notebook runs headless and every graded test cell passes;
-* slow: each mistake of the catalog (``mistakes.py``) fails exactly its ``affected_tests``, the
-  first of them with the expected hint, and every other test still passes. The MNIST mistakes
+* slow: each mistake of the catalog (``mistakes.py``) loses points in exactly its
+  ``affected_tests`` (each keeping its share of the checks that still pass), the first of them
+  shows the expected hint, and every other test still passes. The MNIST mistakes
   train a network each (about a minute apiece on 2 cores); they run when
   ``NNBASICS_EXERCISE_MISTAKES=all`` (the autograder's outcome tests grade them otherwise).
 """
@@ -108,9 +109,26 @@ def test_test_cells_are_locked_have_points_and_hidden_tests(assignment):
         assert meta["locked"] is True and meta["solution"] is False and meta["points"] > 0
         assert meta["grade_id"].startswith("test_")
         assert meta["grade_id"].removeprefix("test_").split("_regularization")[0] in answers
-        visible, _, hidden = cell.source.partition("### BEGIN HIDDEN TESTS")
-        assert "grading.passed(" in visible, f"{meta['grade_id']}: visible checks should end with grading.passed"
-        assert hidden.strip().endswith("### END HIDDEN TESTS"), f"{meta['grade_id']} has no hidden tests"
+        visible, _, rest = cell.source.partition("### BEGIN HIDDEN TESTS")
+        hidden, _, after = rest.partition("### END HIDDEN TESTS")
+        assert hidden.strip(), f"{meta['grade_id']} has no hidden tests"
+        assert "checks.check(" in visible and "checks.check(" in hidden, meta["grade_id"]
+        assert after.strip() == "checks.score()", f"{meta['grade_id']} should end with checks.score()"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_each_test_cell_runs_a_checkset_named_after_it_with_its_points(assignment):
+    """nbgrader refuses a partial score above the cell's points: the CheckSet must match them."""
+    for cell in _test_cells(_notebook(assignment)):
+        meta = _meta(cell)
+        calls = [
+            node for node in ast.walk(ast.parse(cell.source))
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "CheckSet"
+        ]
+        assert len(calls) == 1, f"{meta['grade_id']}: expected one grading.CheckSet(...)"
+        name = calls[0].args[0].value
+        points = next(k.value.value for k in calls[0].keywords if k.arg == "points")
+        assert (name, points) == (meta["grade_id"], meta["points"])
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -172,7 +190,7 @@ def test_release_has_stubs_and_no_solution_or_hidden_test(assignment):
     for cell in _test_cells(source):
         visible, _, hidden = cell.source.partition("### BEGIN HIDDEN TESTS")
         released = released_tests[_meta(cell)["grade_id"]]
-        assert released.strip() == visible.strip()
+        assert released.strip() == visible.strip() + "\nchecks.score()"
         visible_lines = set(visible.splitlines())
         hidden_lines = [
             line for line in hidden.splitlines()[1:-1] if len(line.strip()) > 25 and line not in visible_lines
@@ -232,8 +250,9 @@ def test_catalog_covers_each_levels_common_mistakes():
 def test_solution_passes_every_test_cell(assignment):
     notebook = _notebook(assignment)
     results = run_graded_cells(notebook, SOLUTIONS_DIR / assignment)
-    failures = {g: r.error for g, r in results.items() if not r.passed}
+    failures = {g: r.feedback() for g, r in results.items() if not r.passed}
     assert not failures
+    assert all(r.score == r.points for r in results.values())
     assert sorted(results) == sorted(g for g in EXPECTED_POINTS[assignment] if g != "reflection")
 
 
@@ -248,6 +267,13 @@ def test_mistake_fails_its_tests_with_its_hint(mistake):
         pytest.skip("trains MNIST once per mistake; set NNBASICS_EXERCISE_MISTAKES=all to run")
     results = run_graded_cells(apply_mistake(mistake), mistake.source_path.parent)
     failed = sorted(g for g, r in results.items() if not r.passed)
-    assert failed == sorted(mistake.affected_tests), {g: results[g].error for g in failed}
-    first = results[mistake.affected_tests[0]].error
+    assert failed == sorted(mistake.affected_tests), {g: results[g].feedback() for g in failed}
+    first = results[mistake.affected_tests[0]].feedback()
     assert mistake.expected_hint in first, first
+    for grade_id in mistake.affected_tests:
+        result = results[grade_id]
+        assert result.error is None, f"{grade_id}: a failed check must not stop the cell ({result.error})"
+        if mistake.partial:  # the checks that still pass keep their share of the points
+            assert result.partial, f"{grade_id}: {result.score} of {result.points}"
+        else:
+            assert result.score == 0, f"{grade_id}: {result.score} of {result.points}"

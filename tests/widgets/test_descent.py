@@ -103,3 +103,13 @@ def test_play_animates_the_run_on_the_event_loop():
 def test_bad_arguments_are_rejected_clearly(kwargs, message):
     with pytest.raises(ValueError, match=message):
         DescentExplorer(**kwargs)
+
+
+def test_learning_rate_control_holds_every_preset_exactly():
+    """A log slider snapped the presets to its grid in the browser (0.105 -> 0.1 stopped diverging)."""
+    w = DescentExplorer("elongated quadratic", optimizer="SGD", lr=0.0123)
+    offered = {value for _label, value in w.lr_slider.options}
+    assert w.lr == 0.0123 and 0.0123 in offered
+    for surface in SURFACES.values():
+        for rates in surface.presets.values():
+            assert set(rates.values()) <= offered

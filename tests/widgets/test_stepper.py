@@ -154,3 +154,31 @@ def test_steps_out_of_order_raise_and_unknown_parameters_are_refused():
         stepper.compute_loss()
     with pytest.raises(ValueError, match="unknown parameter"):
         stepper.select_parameter("W3[0,0]")
+
+
+def test_explanation_after_update_uses_the_weights_of_the_pass():
+    """Every number in the explanation comes from one state: the pass, before the update."""
+    stepper = BackpropStepper(lr=0.5, sample=1)
+    _full_pass(stepper)
+    stepper.select_parameter("W1[0,1]")
+    before = stepper.explain()
+    old_w2 = stepper.model.layers[2].params["W"].copy()
+    stepper.update_button.click()
+    after = stepper.explain()
+    assert not np.allclose(stepper.model.layers[2].params["W"], old_w2)  # the weights moved
+    # the gradient and delta lines are the same numbers as before the update
+    assert after.splitlines()[1:3] == before.splitlines()[1:3]
+    state = stepper.state
+    new_value = state.parameters(1)["W"][0, 1]
+    old_value = state.pass_parameters(1)["W"][0, 1]
+    assert after.splitlines()[0].startswith(f"W1[0,1] = {old_value:.4g} before the update "
+                                            f"(now {new_value:.4g}")
+    assert "with the weights before the update" in after.splitlines()[-1]
+    assert "value before the update" in stepper.table.value
+
+
+def test_learning_rate_control_keeps_the_exact_rate_given():
+    """A log slider snapped 0.5 to 10^-0.3 in the browser; the choices hold the rate itself."""
+    assert BackpropStepper(lr=0.5).lr_slider.value == 0.5
+    stepper = BackpropStepper(lr=0.07)
+    assert stepper.lr_slider.value == 0.07 and ("0.07", 0.07) in stepper.lr_slider.options

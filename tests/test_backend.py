@@ -1,0 +1,174 @@
+"""The two training paths: ``set_backend("numpy")`` (the readable code) and ``"fused"``
+(compiled element-wise loops) choose correctly and give the same parameters and accuracy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import nnbasics
+from nnbasics import MLP, SGD, Adam, Dense, Momentum, RMSprop, Sequential, use_backend
+from nnbasics import backend as backend_module
+from nnbasics.datasets import spirals
+
+needs_numba = pytest.mark.skipif(not backend_module.fused_available(),
+                                 reason="the fused backend needs numba (pip install numba)")
+
+
+@pytest.fixture(autouse=True)
+def _restore_backend():
+    previous = backend_module._selected
+    yield
+    backend_module._selected = previous
+
+
+def _data(n=256, features=12, classes=4, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, features)).astype(np.float32)
+    y = rng.integers(0, classes, n)
+    return X, y
+
+
+def _train(backend: str, make_model, make_optimizer, X, y, **fit_kwargs):
+    with use_backend(backend):
+        model = make_model()
+        history = model.fit(X, y, optimizer=make_optimizer(), seed=0, **fit_kwargs)
+    return model, history
+
+
+# ----------------------------------------------------------------------------- selection
+def test_set_backend_switches_and_returns_the_previous_one():
+    nnbasics.set_backend("numpy")
+    assert nnbasics.get_backend() == "numpy"
+    with use_backend("numpy") as inside:
+        assert inside == "numpy"
+    assert nnbasics.set_backend(" NumPy ") == "numpy"
+
+
+def test_an_unknown_backend_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="'numpy', 'fused'.*'torch'"):
+        nnbasics.set_backend("torch")
+
+
+def test_fused_without_numba_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(backend_module, "fused_available", lambda: False)
+    with pytest.raises(RuntimeError, match="needs numba.*'numpy' backend"):
+        nnbasics.set_backend("fused")
+    backend_module._selected = None
+    monkeypatch.delenv("NNBASICS_BACKEND", raising=False)
+    assert nnbasics.get_backend() == "numpy"  # the default falls back quietly
+
+
+def test_the_environment_variable_selects_the_backend_in_a_fresh_process():
+    code = "import nnbasics; print(nnbasics.get_backend())"
+    env = {"NNBASICS_BACKEND": "numpy", "PATH": ""}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "numpy"
+    bad = subprocess.run([sys.executable, "-c", code], env={"NNBASICS_BACKEND": "fast"},
+                         capture_output=True, text=True)
+    assert bad.returncode != 0 and "NNBASICS_BACKEND must be one of" in bad.stderr
+
+
+def test_importing_nnbasics_does_not_import_numba():
+    code = "import sys, nnbasics; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# ----------------------------------------------------------------------------- agreement
+@needs_numba
+@pytest.mark.parametrize("make_optimizer", [lambda: Adam(3e-3), lambda: RMSprop(1e-3),
+                                            lambda: Momentum(0.05), lambda: SGD(0.1)],
+                         ids=["adam", "rmsprop", "momentum", "sgd"])
+def test_both_paths_reach_the_same_parameters(make_optimizer):
+    X, y = _data()
+    make = lambda: MLP([12, 32, 16, 4], dropout=0.1, l2=1e-3, seed=3)  # noqa: E731
+    plain, h_plain = _train("numpy", make, make_optimizer, X, y, epochs=3, batch_size=32, clip=5.0)
+    fused, h_fused = _train("fused", make, make_optimizer, X, y, epochs=3, batch_size=32, clip=5.0)
+    assert plain.n_epochs_ == fused.n_epochs_ == 3
+    np.testing.assert_allclose(fused.get_flat_params(), plain.get_flat_params(), rtol=1e-4, atol=2e-5)
+    np.testing.assert_allclose(h_fused["loss"], h_plain["loss"], rtol=1e-5)
+    assert not np.array_equal(plain.get_flat_params(), MLP([12, 32, 16, 4], seed=3).get_flat_params())
+
+
+@needs_numba
+@pytest.mark.parametrize("kind", ["tanh", "one_hot", "float64", "unpacked", "bce"])
+def test_paths_agree_where_the_fused_step_falls_back_to_the_layers(kind):
+    X, y = _data(classes=4 if kind != "bce" else 2)
+    fit_y = y
+    if kind == "tanh":
+        make = lambda: MLP([12, 16, 4], activation="tanh", seed=1)  # noqa: E731
+    elif kind == "one_hot":
+        make = lambda: MLP([12, 16, 4], seed=1)  # noqa: E731
+        fit_y = np.eye(4, dtype=np.float32)[y]
+    elif kind == "float64":
+        make = lambda: MLP([12, 16, 4], seed=1, dtype=np.float64)  # noqa: E731
+    elif kind == "bce":
+        make = lambda: MLP([12, 16, 1], seed=1)  # noqa: E731
+    else:  # a hand-built Sequential: parameters not packed into one buffer
+        make = lambda: Sequential([Dense(12, 16, seed=1), nnbasics.Activation("relu"),  # noqa: E731
+                                   Dense(16, 4, seed=2)], seed=1)
+    plain, _ = _train("numpy", make, lambda: Adam(1e-2), X, fit_y, epochs=2, batch_size=64)
+    fused, _ = _train("fused", make, lambda: Adam(1e-2), X, fit_y, epochs=2, batch_size=64)
+    tol = 1e-10 if kind == "float64" else 2e-5
+    np.testing.assert_allclose(fused.get_flat_params(), plain.get_flat_params(), rtol=1e-4, atol=tol)
+
+
+@needs_numba
+def test_a_fused_step_leaves_the_same_layer_caches_gradients_and_moments():
+    X, y = _data(n=64)
+    models, optimizers = {}, {}
+    for backend in ("numpy", "fused"):
+        with use_backend(backend):
+            models[backend], optimizers[backend] = MLP([12, 16, 4], seed=0), Adam(1e-3)
+            loss = models[backend].train_step(X, y, optimizers[backend])
+            models[backend].loss_value = loss
+    plain, fused = models["numpy"], models["fused"]
+    assert fused.loss_value == pytest.approx(plain.loss_value, rel=1e-6)
+    for lp, lf in zip(plain.layers, fused.layers, strict=True):
+        np.testing.assert_allclose(lf.output, lp.output, rtol=1e-6, atol=1e-6)  # z for Dense, a for ReLU
+        for key in lp.grads:
+            np.testing.assert_allclose(lf.grads[key], lp.grads[key], rtol=1e-5, atol=1e-7)
+    flat_p, flat_f = plain._packed.params, fused._packed.params
+    for got, want in zip(optimizers["fused"].moments(flat_f), optimizers["numpy"].moments(flat_p), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-9)
+
+
+@needs_numba
+def test_both_paths_reach_the_same_accuracy():
+    X, y = spirals(600, seed=0)
+    X = X.astype(np.float32)
+    make = lambda: MLP([2, 64, 64, 3], seed=0)  # noqa: E731
+    scores = {}
+    for backend in ("numpy", "fused"):
+        model, _ = _train(backend, make, lambda: Adam(1e-2), X, y, epochs=40, batch_size=32)
+        scores[backend] = model.score(X, y)
+    assert scores["numpy"] > 0.9
+    assert abs(scores["fused"] - scores["numpy"]) <= 0.01
+
+
+# ----------------------------------------------------------------------------- errors, fallbacks
+@needs_numba
+def test_bad_labels_give_the_same_clear_error_on_the_fused_path():
+    X, _ = _data(n=8)
+    model = MLP([12, 8, 4], seed=0)
+    with use_backend("fused"), pytest.raises(ValueError, match=r"class labels must lie in \[0, 4\)"):
+        model.train_step(X, np.array([0, 1, 2, 3, 4, 0, 1, 2]), Adam())
+
+
+@needs_numba
+def test_an_optimizer_subclass_keeps_its_own_rule_on_the_fused_path():
+    class HalfSGD(SGD):
+        def _update(self, p, g, state):
+            p -= 0.5 * self.lr * g
+
+    X, y = _data(n=64)
+    results = {}
+    for backend in ("numpy", "fused"):
+        model, _ = _train(backend, lambda: MLP([12, 8, 4], seed=0), lambda: HalfSGD(0.1), X, y,
+                          epochs=1, batch_size=16)
+        results[backend] = model.get_flat_params()
+    np.testing.assert_allclose(results["fused"], results["numpy"], rtol=1e-5, atol=1e-6)
