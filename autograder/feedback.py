@@ -75,9 +75,18 @@ def _feedback_for(layout: CourseLayout, config, student: str, assignment: str) -
             return FeedbackResult(
                 student, assignment, [], f"{page.name} contained hidden test lines; deleted"
             )
-    # formulas typeset offline: MathJax from a local copy beside the pages (kept from the CDN when
-    # the course's JavaScript is not installed; never raises)
-    from coursesite.offline_math import offline_formulas
-
-    offline_formulas(pages, layout.feedback_dir)
+    _typeset_offline(pages, layout)
     return FeedbackResult(student, assignment, pages)
+
+
+def _typeset_offline(pages: list[Path], layout: CourseLayout) -> None:
+    """Point the pages' MathJax at a local copy beside them, so formulas render offline.
+
+    Optional: where ``coursesite`` or the course's JavaScript (``site/node_modules``) is missing,
+    the pages keep loading MathJax from the CDN. Never fails the feedback.
+    """
+    try:
+        from coursesite.offline_math import offline_formulas
+    except ImportError:
+        return
+    offline_formulas(pages, layout.feedback_dir)

@@ -33,7 +33,7 @@ HUB_PACKAGES = (
     "jupyterhub", "jupyterhub-nativeauthenticator", "jupyterlab", "nbgrader", "ipywidgets", "numpy",
     "matplotlib", "tqdm", "nbclient", "nbformat", "ipykernel", "psycopg", "psycopg-binary",
 )
-OWN_SOURCES = ("nnbasics", "autograder", "classroom", "pyproject.toml")
+OWN_SOURCES = ("nnbasics", "autograder", "classroom", "coursesite", "pyproject.toml")
 
 
 class HubEnvironmentError(RuntimeError):
