@@ -69,7 +69,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 # Two pytest workers on two cores: one BLAS/optimizer thread each avoids oversubscription.
-test: setup lint
+test: setup lint site-assets
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
 
 bench: setup

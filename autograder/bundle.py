@@ -1,17 +1,18 @@
 """What travels between the grading coordinator and a cluster worker: bytes, never paths.
 
 A worker of a Dask cluster may run on another machine with no access to the course folder.
-:func:`bundle_submission` therefore packs everything one submission's grading needs into a
-:class:`SubmissionBundle`: the submitted files, the assignment's source (instructor) and
-release (student) notebooks, and the grading settings. The worker answers with a
-:class:`GradedSubmission`: the grading state, the autograded files (executed notebooks) and
-where and when it ran. Both are plain dataclasses of bytes and strings, so Dask pickles them.
+The coordinator therefore sends bytes: an assignment's source (instructor) and release
+(student) notebooks once per worker (:class:`AssignmentFiles`), and per submission a
+:class:`SubmissionBundle` with the submitted files and the grading settings. The worker answers
+with a :class:`GradedSubmission`: the grading state, the autograded files (executed notebooks)
+and where and when it ran. All are plain dataclasses of bytes and strings, so Dask pickles them.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from autograder.config import GradingSettings
@@ -21,27 +22,55 @@ from autograder.states import GradingState
 Files = dict[str, bytes]  # relative POSIX path -> content
 
 
-@dataclass(frozen=True)
-class SubmissionBundle:
-    """One submission and the assignment files needed to grade it anywhere."""
+_ARRIVALS: dict[str, int] = {}  # assignment digest -> AssignmentFiles unpickled in this process
 
-    student: str
+
+@dataclass(frozen=True)
+class AssignmentFiles:
+    """An assignment's source (instructor) and release (student) notebooks.
+
+    The coordinator sends them to each worker once, as the result of one small Dask task that
+    every grading task of the assignment depends on (the worker keeps it in memory); a grading
+    task itself carries only the submission's bytes.
+    """
+
     assignment: str
-    settings: GradingSettings
-    submitted: Files
+    course_id: str
     source: Files
     release: Files
 
-    @property
-    def assignment_digest(self) -> str:
-        """Hash of the assignment's source and release files (and the settings that shape the
-        gradebook): workers reuse one registered gradebook per digest."""
-        digest = hashlib.sha256(repr(self.settings.course_id).encode())
+    @cached_property
+    def digest(self) -> str:
+        """Hash of the files and the course id (which shapes the gradebook): workers reuse one
+        registered gradebook per digest."""
+        digest = hashlib.sha256(repr(self.course_id).encode())
         for label, files in (("source", self.source), ("release", self.release)):
             for name in sorted(files):
                 digest.update(f"{label}/{name}\0".encode())
                 digest.update(files[name])
         return digest.hexdigest()[:16]
+
+    def __setstate__(self, state: dict) -> None:
+        """Unpickling: count the arrival (how often this process received these files)."""
+        self.__dict__.update(state)
+        _ARRIVALS[self.digest] = _ARRIVALS.get(self.digest, 0) + 1
+
+
+def assignment_arrivals() -> dict[str, int]:
+    """digest -> how many times this process unpickled that assignment's files (tests run it
+    on each worker: once per worker, however many submissions it graded)."""
+    return dict(_ARRIVALS)
+
+
+@dataclass(frozen=True)
+class SubmissionBundle:
+    """One submission: what a grading task carries besides its assignment's files."""
+
+    student: str
+    assignment: str
+    settings: GradingSettings
+    submitted: Files
+    assignment_digest: str  # AssignmentFiles.digest of the files to grade it with
 
     @property
     def key(self) -> str:
@@ -92,15 +121,24 @@ def write_files(folder: Path, files: Files) -> list[Path]:
     return written
 
 
-def bundle_submission(
-    layout: CourseLayout, student: str, assignment: str, settings: GradingSettings
-) -> SubmissionBundle:
-    """Pack the submission of ``student`` for ``assignment`` with its assignment's notebooks."""
-    return SubmissionBundle(
-        student=student,
+def assignment_files(layout: CourseLayout, assignment: str, settings: GradingSettings) -> AssignmentFiles:
+    """Read ``assignment``'s source and release notebooks from the course."""
+    return AssignmentFiles(
         assignment=assignment,
-        settings=settings,
-        submitted=read_files(layout.submission_dir(student, assignment)),
+        course_id=settings.course_id,
         source=read_files(layout.solutions_dir / assignment),
         release=read_files(layout.release_dir / assignment),
+    )
+
+
+def bundle_submission(
+    layout: CourseLayout, student: str, files: AssignmentFiles, settings: GradingSettings
+) -> SubmissionBundle:
+    """Pack the submission of ``student`` for ``files.assignment`` (graded with ``files``)."""
+    return SubmissionBundle(
+        student=student,
+        assignment=files.assignment,
+        settings=settings,
+        submitted=read_files(layout.submission_dir(student, files.assignment)),
+        assignment_digest=files.digest,
     )

@@ -159,7 +159,20 @@ def _collect(layout: CourseLayout, settings: GradingSettings, args) -> int:
     for line in result.skipped:
         print(f"skipped {line}")
     print(f"{len(result.collected)} submission(s) collected, {len(result.skipped)} skipped")
+    _record_roster_names(layout)
     return 0
+
+
+def _record_roster_names(layout: CourseLayout) -> None:
+    """The roster's names into the gradebook (formgrader shows them); a bad roster is reported,
+    never a reason to stop collecting or grading."""
+    from autograder.gradebook import record_roster
+    from autograder.roster import RosterError
+
+    try:
+        record_roster(layout)
+    except RosterError as error:
+        print(f"warning: the roster's names were not recorded in the gradebook: {error}", file=sys.stderr)
 
 
 def _autograde(layout: CourseLayout, settings: GradingSettings, args) -> int:
@@ -167,6 +180,7 @@ def _autograde(layout: CourseLayout, settings: GradingSettings, args) -> int:
     from autograder.progress import GradingProgress
     from autograder.states import ENVIRONMENT_BROKEN, FAILED, FLAGGED
 
+    _record_roster_names(layout)
     with GradingProgress() as progress:
         if args.cluster:  # the same selection, resume rule and progress, on Dask workers
             from autograder.cluster import autograde_on_cluster

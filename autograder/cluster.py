@@ -1,8 +1,9 @@
 """``autograde --cluster``: grade on the workers of a Dask cluster, record here.
 
-The coordinator (this process) reads each submission and its assignment's notebooks into a
+The coordinator (this process) reads each submission into a
 :class:`~autograder.bundle.SubmissionBundle` and submits one Dask task per submission
-(:func:`autograder.cluster_worker.grade_bundle`). Workers only execute, in private temporary
+(:func:`autograder.cluster_worker.grade_bundle`); an assignment's notebooks travel to each worker
+once (:mod:`autograder.cluster_tasks`). Workers only execute, in private temporary
 courses; they need no shared file system and no access to the course. As each result arrives,
 the coordinator alone writes the course: autograded notebooks, gradebook grades (sqlite or
 PostgreSQL, see :mod:`autograder.cluster_record`) and the state.
@@ -24,30 +25,26 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from autograder import gradebook
-from autograder.bundle import SubmissionBundle, bundle_submission, read_files
-from autograder.cluster_record import Recorder, default_recorders
+from autograder.cluster_tasks import (
+    ALLOWED_FAILURES,
+    ClusterError,
+    ClusterLostError,
+    ProgressCallback,
+    grade_all,
+)
 from autograder.config import GradingSettings
 from autograder.layout import CourseLayout, check_id
 from autograder.limits import effective_settings
 from autograder.states import GradingState, StateStore, needs_grading
 from autograder.submission_checks import submission_fingerprint
 
-ProgressCallback = Callable[[GradingState], None]
-ALLOWED_FAILURES = 3  # workers a single submission may kill before it counts as failed
-
-
-class ClusterError(RuntimeError):
-    """The cluster could not be reached or used."""
-
-
-class ClusterLostError(ClusterError):
-    """The scheduler went away during a run; what was recorded stays recorded."""
+__all__ = ["ClusterError", "ClusterLostError", "autograde_on_cluster", "cluster_client",
+           "parse_cluster_address"]
 
 
 @dataclass
@@ -146,21 +143,9 @@ def autograde_on_cluster(
     if parse_cluster_address(address)[0] == "local":  # the workers run here: probe here
         settings = resolve_sandbox(settings, say)
     pairs = select_submissions(layout, assignment, student)
-    store = StateStore(layout)
-    results: dict[tuple[str, str], GradingState] = {}
-    todo: list[tuple[str, str, str]] = []  # student, assignment, fingerprint
-    for who, what in pairs:
-        state = store.read(who, what)
-        fingerprint = submission_fingerprint(layout.submission_dir(who, what))
-        if needs_grading(state, fingerprint, regrade):
-            todo.append((who, what, fingerprint))
-        else:
-            results[(who, what)] = state
-    # create the gradebook and register each assignment once, before any result arrives
-    for what in sorted({what for _, what, _ in todo} & set(layout.assignments())):
-        if not gradebook.assignment_is_registered(layout, what):
-            gradebook.register_assignment(layout, what, settings)
     with cluster_client(address, connect_timeout) as connection:
+        _warm_up(connection.client)  # the workers import the grader while we prepare
+        results, todo = _prepare(layout, pairs, settings, regrade)
         say(f"grading {len(todo)} submission(s) on the {connection.description}")
         say(f"Dask dashboard: {connection.dashboard}" if connection.dashboard else
             "Dask dashboard: unavailable (bokeh is not installed where the scheduler runs; "
@@ -172,9 +157,42 @@ def autograde_on_cluster(
                 "state (the sandbox's kernelspec), so start workers with --nthreads 1")
         if started is not None:
             started(len(todo), len(results))
-        for state in _grade_all(layout, connection.client, todo, settings, progress):
+        settings_for = lambda what: assignment_settings(layout, what, settings)  # noqa: E731
+        for state in grade_all(layout, connection.client, todo, settings, settings_for, progress):
             results[(state.student, state.assignment)] = state
     return [results[pair] for pair in pairs]
+
+
+def _warm_up(client) -> None:
+    """Let every worker import the grading code now, while the coordinator prepares, rather
+    than with its first submission: one small task per worker, not waited for."""
+    from distributed import fire_and_forget
+
+    from autograder.cluster_worker import warm_up
+
+    for worker in client.scheduler_info().get("workers", {}):
+        fire_and_forget(client.submit(warm_up, workers=[worker], allow_other_workers=True,
+                                      pure=False))
+
+
+def _prepare(layout: CourseLayout, pairs: list[tuple[str, str]], settings: GradingSettings,
+             regrade: bool) -> tuple[dict[tuple[str, str], GradingState], list[tuple[str, str, str]]]:
+    """States of the submissions to keep, and (student, assignment, fingerprint) of those to
+    grade; registers their assignments in the gradebook once, before any result arrives."""
+    store = StateStore(layout)
+    results: dict[tuple[str, str], GradingState] = {}
+    todo: list[tuple[str, str, str]] = []
+    for who, what in pairs:
+        state = store.read(who, what)
+        fingerprint = submission_fingerprint(layout.submission_dir(who, what))
+        if needs_grading(state, fingerprint, regrade):
+            todo.append((who, what, fingerprint))
+        else:
+            results[(who, what)] = state
+    for what in sorted({what for _, what, _ in todo} & set(layout.assignments())):
+        if not gradebook.assignment_is_registered(layout, what):
+            gradebook.register_assignment(layout, what, settings)
+    return results, todo
 
 
 def assignment_settings(layout: CourseLayout, assignment: str, settings: GradingSettings) -> GradingSettings:
@@ -198,85 +216,3 @@ def select_submissions(
             + f" under {layout.submitted_dir}; run collect first"
         )
     return pairs
-
-
-def _grade_all(layout, client, todo, settings, progress) -> Iterator[GradingState]:
-    """Submit one task per submission; record and yield each state as its result arrives."""
-    from distributed import as_completed
-    from distributed.client import FutureCancelledError
-
-    from autograder.cluster_worker import grade_bundle
-
-    store = StateStore(layout)
-    per_assignment: dict[str, SubmissionBundle] = {}
-    futures = {}
-    for who, what, fingerprint in todo:
-        store.mark_started(who, what, fingerprint)
-        bundle = _bundle(layout, who, what, settings, per_assignment)
-        future = client.submit(grade_bundle, bundle, key=bundle.key, retries=1, pure=False)
-        futures[future] = (who, what, fingerprint)
-    recorder = Recorder(layout, settings, default_recorders(layout, os.cpu_count() or 1))
-    received: set[tuple[str, str]] = set()
-    lost, recorded = False, 0
-    try:
-        for future in as_completed(futures):
-            who, what, fingerprint = futures[future]
-            if (who, what) in received:  # never twice, whatever the scheduler reports
-                continue
-            try:
-                if future.status == "cancelled":
-                    raise FutureCancelledError(future.key, "cancelled")
-                result = future.result()
-            except FutureCancelledError:
-                lost = True  # the client cancels every future when the scheduler goes away
-                break
-            except Exception as error:  # noqa: BLE001 - KilledWorker or a worker-side error
-                recorder.fail(who, what, _task_failure(error), fingerprint)
-            else:
-                result.state.submission_hash = fingerprint
-                recorder.record(result)
-            received.add((who, what))
-            for state in recorder.collect():
-                recorded += 1
-                _show(progress, state)
-                yield state
-        for state in recorder.collect(wait=True):
-            recorded += 1
-            _show(progress, state)
-            yield state
-    finally:
-        recorder.close()
-    if lost:
-        raise ClusterLostError(_lost_message(recorded, len(todo)))
-
-
-def _show(progress: ProgressCallback | None, state: GradingState) -> None:
-    if progress is not None:
-        progress(state)
-
-
-def _bundle(layout, who, what, settings, cache: dict[str, SubmissionBundle]) -> SubmissionBundle:
-    """A bundle sharing the assignment's notebook bytes with earlier ones (read once)."""
-    if what not in cache:
-        cache[what] = bundle_submission(layout, who, what, assignment_settings(layout, what, settings))
-        return cache[what]
-    first = cache[what]
-    submitted = read_files(layout.submission_dir(who, what))
-    return SubmissionBundle(who, what, first.settings, submitted, first.source, first.release)
-
-
-def _task_failure(error: Exception) -> str:
-    if type(error).__name__ == "KilledWorker":
-        return (
-            f"grading worker crashed {ALLOWED_FAILURES} times on this submission (the grader "
-            "itself died, e.g. out of memory; a rerun tries again): look at it by hand"
-        )
-    return f"cluster task failed: {type(error).__name__}: {error}"
-
-
-def _lost_message(done: int, total: int) -> str:
-    return (
-        f"lost the connection to the Dask scheduler after recording {done} of {total} "
-        "submission(s); their grades are kept. Start the scheduler again and rerun the same "
-        "command: it grades only the rest."
-    )

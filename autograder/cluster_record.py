@@ -14,19 +14,15 @@ as if the submission had been graded here:
 4. the gradebook's total must equal the worker's score, else the submission fails with a reason;
 5. the state is written last, so a run that stops before it leaves "grading did not finish".
 
-Recording costs about 0.2 s of CPU per submission (nbgrader opens the gradebook several times
-and compiles its queries anew each time). For thousands of submissions a :class:`Recorder` can
-spread it over a few processes of the coordinator (PostgreSQL takes concurrent writers; each
-submission is still recorded once, by one process).
+Recording costs about 0.1-0.2 s of CPU per submission. A
+:class:`autograder.cluster_recorder.Recorder` calls :func:`record_result` for each result, in
+this process or in a few recorder processes.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import wait as wait_for
-from multiprocessing import get_context
 from pathlib import Path
 
 from nbgrader.converters import Autograde
@@ -70,53 +66,6 @@ def record_result(
     state.sandboxed = result.state.sandboxed
     StateStore(layout).write(state)
     return state
-
-
-class Recorder:
-    """Records results in this process (``processes=1``) or in a pool of that many processes;
-    :meth:`collect` returns the states recorded since its last call."""
-
-    def __init__(self, layout: CourseLayout, settings: GradingSettings, processes: int = 1) -> None:
-        self.layout, self.settings = layout, settings
-        self.pool = (ProcessPoolExecutor(processes, mp_context=get_context("spawn"))
-                     if processes > 1 else None)
-        self.pending: dict[Future, GradingState] = {}
-        self.done: list[GradingState] = []
-
-    def record(self, result: GradedSubmission) -> None:
-        """Record a worker's result (see :func:`record_result`)."""
-        if self.pool is None:
-            self.done.append(record_result(self.layout, result, self.settings))
-        else:
-            self.pending[self.pool.submit(record_result, self.layout, result, self.settings)] = result.state
-
-    def fail(self, student: str, assignment: str, reason: str, submission_hash: str) -> None:
-        """Record a submission the cluster could not grade (see :func:`record_failure`)."""
-        self.done.append(record_failure(self.layout, student, assignment, reason, submission_hash))
-
-    def collect(self, wait: bool = False) -> list[GradingState]:
-        """States recorded since the last call (``wait``: after every pending one finished)."""
-        if wait and self.pending:
-            wait_for(list(self.pending))
-        for future in [f for f in self.pending if f.done()]:
-            worker_state = self.pending.pop(future)
-            try:
-                self.done.append(future.result())
-            except Exception as error:  # noqa: BLE001 - a recorder process died
-                self.fail(worker_state.student, worker_state.assignment,
-                          f"grading worker crashed while recording: {type(error).__name__}: {error}",
-                          worker_state.submission_hash)
-        states, self.done = self.done, []
-        return states
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
-
-
-def default_recorders(layout: CourseLayout, cores: int) -> int:
-    """One recorder for a sqlite gradebook (one writer at a time), up to 4 for PostgreSQL."""
-    return 1 if layout.db_url.startswith("sqlite") else max(1, min(4, cores))
 
 
 def record_failure(

@@ -1,16 +1,17 @@
 """The task a Dask worker runs: grade one submission in a private, throw-away course.
 
 :func:`grade_bundle` needs no access to the real course and writes nothing there. From the
-bytes of a :class:`~autograder.bundle.SubmissionBundle` it builds a temporary course (source,
-release, the one submission) with its own sqlite gradebook, runs the same
+bytes of a :class:`~autograder.bundle.SubmissionBundle` and of its assignment's
+:class:`~autograder.bundle.AssignmentFiles` it builds a temporary course (source, release, the
+one submission) with its own sqlite gradebook, runs the same
 :func:`autograder.autograde.grade_submission` as a local run (sandboxed and limited as the
 settings say), and returns the state and the autograded files. The temporary course is then
 deleted, so running the task twice (Dask reruns the tasks of a worker that died) gives the same
 answer and leaves no trace: the task is idempotent.
 
 Registering an assignment in a fresh gradebook costs about a second, so each worker process
-keeps one registered gradebook per assignment version (:attr:`SubmissionBundle.assignment_digest`)
-and copies it into every private course.
+keeps one registered gradebook per assignment version (:attr:`AssignmentFiles.digest`) and
+copies it into every private course.
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.bundle import GradedSubmission, SubmissionBundle, read_files, write_files
+from autograder.bundle import (
+    AssignmentFiles,
+    GradedSubmission,
+    SubmissionBundle,
+    read_files,
+    write_files,
+)
+from autograder.config import GradingSettings
 from autograder.layout import CourseLayout
 
 _TEMPLATE_LOCK = threading.Lock()
@@ -43,12 +51,18 @@ class PrivateCourseLayout(CourseLayout):
         return f"sqlite:///{self.gradebook_path}"
 
 
-def grade_bundle(bundle: SubmissionBundle) -> GradedSubmission:
-    """Grade ``bundle`` in a private temporary course and return what the coordinator records."""
+def grade_bundle(bundle: SubmissionBundle, files: AssignmentFiles) -> GradedSubmission:
+    """Grade ``bundle`` with its assignment's ``files`` in a private temporary course and
+    return what the coordinator records."""
     from autograder.autograde import grade_submission
 
+    if files.digest != bundle.assignment_digest or files.assignment != bundle.assignment:
+        raise ValueError(
+            f"{bundle.key} was packed for assignment files {bundle.assignment_digest}, "
+            f"got {files.assignment} {files.digest}: pack the bundle with these files"
+        )
     started, cpu_start = time.time(), _cpu_seconds()
-    template = _registered_template(bundle)
+    template = _registered_template(files, bundle.settings)
     with tempfile.TemporaryDirectory(prefix="nnbasics-worker-") as tmp:
         layout = PrivateCourseLayout(Path(tmp) / "course")
         shutil.copytree(template, layout.root)
@@ -65,22 +79,34 @@ def grade_bundle(bundle: SubmissionBundle) -> GradedSubmission:
     )
 
 
-def _registered_template(bundle: SubmissionBundle) -> Path:
-    """A private course holding the bundle's assignment, registered in its own gradebook."""
+def _registered_template(files: AssignmentFiles, settings: GradingSettings) -> Path:
+    """A private course holding ``files``'s assignment, registered in its own gradebook."""
     from autograder import gradebook
 
-    digest = bundle.assignment_digest
+    digest = files.digest
     with _TEMPLATE_LOCK:
         known = _TEMPLATES.get(digest)
         if known is not None and known.is_dir():
             return known
         root = Path(tempfile.mkdtemp(prefix=f"nnbasics-template-{digest}-")) / "course"
         layout = PrivateCourseLayout(root)
-        write_files(layout.solutions_dir / bundle.assignment, bundle.source)
-        write_files(layout.release_dir / bundle.assignment, bundle.release)
-        gradebook.register_assignment(layout, bundle.assignment, bundle.settings)
+        write_files(layout.solutions_dir / files.assignment, files.source)
+        write_files(layout.release_dir / files.assignment, files.release)
+        gradebook.register_assignment(layout, files.assignment, settings)
         _TEMPLATES[digest] = root
         return root
+
+
+def warm_up() -> None:
+    """Import the grading code (nbgrader, nbclient, ...) in this worker process ahead of its
+    first task (the coordinator runs it on every worker when it connects)."""
+    import autograder.autograde  # noqa: F401
+
+
+def pass_files(files: AssignmentFiles) -> AssignmentFiles:
+    """The Dask task whose result is an assignment's files: computed once, then copied to each
+    worker that grades the assignment (and recomputed from the scheduler's copy if lost)."""
+    return files
 
 
 def forget_templates() -> None:

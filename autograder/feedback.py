@@ -10,6 +10,7 @@ tests' source lines; a page that still contains one is deleted and reported, nev
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,7 @@ def generate_feedback(
             results.append(FeedbackResult(who, what, [], reason))
             continue
         results.append(_feedback_for(layout, config, who, what))
+    _typeset_offline([page for result in results for page in result.pages], layout)  # one node run
     return results
 
 
@@ -75,18 +77,20 @@ def _feedback_for(layout: CourseLayout, config, student: str, assignment: str) -
             return FeedbackResult(
                 student, assignment, [], f"{page.name} contained hidden test lines; deleted"
             )
-    _typeset_offline(pages, layout)
     return FeedbackResult(student, assignment, pages)
 
 
 def _typeset_offline(pages: list[Path], layout: CourseLayout) -> None:
-    """Point the pages' MathJax at a local copy beside them, so formulas render offline.
+    """Make the pages' formulas render offline: pre-rendered to SVG (a lone page, as the exchange
+    hands it out, shows them), else MathJax copied beside them, else MathJax from the CDN.
 
-    Optional: where ``coursesite`` or the course's JavaScript (``site/node_modules``) is missing,
-    the pages keep loading MathJax from the CDN. Never fails the feedback.
+    Optional: where ``coursesite``, node or the course's JavaScript (``site/node_modules``) is
+    missing, the pages fall back as said, with the reason on stderr. Never fails the feedback.
     """
     try:
         from coursesite.offline_math import offline_formulas
     except ImportError:
         return
-    offline_formulas(pages, layout.feedback_dir)
+    reason = offline_formulas(pages, layout.feedback_dir)
+    if reason:
+        print(f"feedback formulas not pre-rendered: {reason}", file=sys.stderr)

@@ -113,3 +113,21 @@ def ungraded_test_cells(layout: CourseLayout, student: str, assignment: str) -> 
         for notebook, grade, answers in _submission_grades(layout, student, assignment)
         if grade.cell.cell_type == "code" and grade.name not in answers and grade.auto_score is None
     ]
+
+
+def record_roster(layout: CourseLayout) -> int:
+    """Give the gradebook the roster's students (name, e-mail, SIS id as ``lms_user_id``), so
+    formgrader lists every student by name, also those who have not submitted. Returns how many
+    students were written; 0 without a roster. Raises :class:`autograder.roster.RosterError`."""
+    from autograder.roster import read_roster
+
+    people = read_roster(layout) or {}
+    students = [person for person in people.values() if not person.is_instructor]
+    if not students:
+        return 0
+    with open_gradebook(layout) as book:
+        for person in students:
+            first, last = person.first_and_last_name if person.name.strip() else ("", "")
+            book.update_or_create_student(person.username, first_name=first or None, last_name=last or None,
+                                          email=person.email or None, lms_user_id=person.sis_id or None)
+    return len(students)

@@ -36,12 +36,13 @@ from pathlib import Path
 import nbformat
 
 from autograder.autograde import autograde
-from autograder.bundle import bundle_submission
+from autograder.bundle import assignment_files, bundle_submission
 from autograder.cluster import assignment_settings, autograde_on_cluster, cluster_client
 from autograder.cluster_record import record_result
 from autograder.cluster_worker import forget_templates, grade_bundle
 from autograder.config import GradingSettings
 from autograder.gradebook import register_assignment
+from autograder.gradebook_engines import shared_engines
 from autograder.layout import CourseLayout
 from autograder.limits import limits_path, load_limits
 from autograder.solution_submission import solved_release
@@ -97,35 +98,45 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime
 
 
-def measure_costs(tmp: Path) -> list[dict]:
-    """One submission per level and outcome, graded as a worker would, then recorded."""
+def measure_costs(tmp: Path, levels: tuple[str, ...] = LEVELS) -> list[dict]:
+    """One submission per level and outcome, graded as a worker would, then recorded as the
+    coordinator does (gradebook engines shared, as in its :class:`~autograder.cluster_recorder.Recorder`)."""
     layout = make_course(tmp / "costs")
     rows = []
-    for assignment in LEVELS:
-        register_assignment(layout, assignment)  # what autograde_on_cluster does once per run
-        for outcome in OUTCOMES:
-            student = f"{outcome}-student"
-            submit(layout, student, assignment, outcome)
-            # unsandboxed: CPU time of a kernel under bubblewrap is not reported to its grader
-            base = QUICK if outcome == "timeout" else GradingSettings()
-            settings = replace(assignment_settings(layout, assignment, base), sandbox=False)
-            bundle = bundle_submission(layout, student, assignment, settings)
-            start = time.perf_counter()
-            result = grade_bundle(bundle)
-            wall = time.perf_counter() - start
-            cpu_before = cpu_seconds()
-            state = record_result(layout, result, settings)
-            record_cpu = cpu_seconds() - cpu_before
-            cpu = result.cpu_seconds
-            row = {
-                "assignment": assignment, "outcome": outcome, "status": state.status,
-                "worker_cpu_s": round(cpu, 2), "worker_wall_s": round(wall, 2),
-                "record_cpu_s": round(record_cpu, 3),
-                "cell_timeout_s": settings.cell_timeout,
-                "reason": state.reason[:60],
-            }
-            rows.append(row)
+    with shared_engines():
+        for assignment in levels:
+            rows += _measure_level(layout, assignment)
     forget_templates()
+    return rows
+
+
+def _measure_level(layout: CourseLayout, assignment: str) -> list[dict]:
+    """Grade and record a right, a wrong and a timeout submission of ``assignment``."""
+    rows = []
+    register_assignment(layout, assignment)  # what autograde_on_cluster does once per run
+    for outcome in OUTCOMES:
+        student = f"{outcome}-student"
+        submit(layout, student, assignment, outcome)
+        # unsandboxed: CPU time of a kernel under bubblewrap is not reported to its grader
+        base = QUICK if outcome == "timeout" else GradingSettings()
+        settings = replace(assignment_settings(layout, assignment, base), sandbox=False)
+        files = assignment_files(layout, assignment, settings)
+        bundle = bundle_submission(layout, student, files, settings)
+        start = time.perf_counter()
+        result = grade_bundle(bundle, files)
+        wall = time.perf_counter() - start
+        cpu_before = cpu_seconds()
+        state = record_result(layout, result, settings)
+        record_cpu = cpu_seconds() - cpu_before
+        cpu = result.cpu_seconds
+        row = {
+            "assignment": assignment, "outcome": outcome, "status": state.status,
+            "worker_cpu_s": round(cpu, 2), "worker_wall_s": round(wall, 2),
+            "record_cpu_s": round(record_cpu, 3),
+            "cell_timeout_s": settings.cell_timeout,
+            "reason": state.reason[:60],
+        }
+        rows.append(row)
     return rows
 
 
@@ -180,11 +191,11 @@ def small_mix(layout: CourseLayout, count: int) -> dict[tuple[str, str], int]:
     return counts
 
 
-def compare_modes(tmp: Path, costs: dict, record_cpu: float, startup: float) -> dict:
+def compare_modes(tmp: Path, costs: dict, record_cpu: float, startup: float, mixed: int = MIXED) -> dict:
     """Wall time of ``--jobs 2`` and ``--cluster local:2`` on the same mixed submissions, and
     the model's prediction for the cluster run."""
     jobs_layout = make_course(tmp / "jobs")
-    counts = small_mix(jobs_layout, MIXED)
+    counts = small_mix(jobs_layout, mixed)
     cluster_layout = make_course(tmp / "cluster")
     shutil.copytree(jobs_layout.submitted_dir, cluster_layout.submitted_dir)
     load_before = os.getloadavg()[0]
@@ -213,10 +224,10 @@ def cluster_startup_seconds() -> float:
     return time.perf_counter() - start
 
 
-def simulate(tmp: Path, costs: dict, record_cpu: float, startup: float) -> dict:
-    """Grade SIMULATED ex1/ex2 submissions on local:2 and compare with the model."""
+def simulate(tmp: Path, costs: dict, record_cpu: float, startup: float, simulated: int = SIMULATED) -> dict:
+    """Grade ``simulated`` ex1/ex2 submissions on local:2 and compare with the model."""
     layout = make_course(tmp / "simulation")
-    counts = small_mix(layout, SIMULATED)
+    counts = small_mix(layout, simulated)
     predicted = predict_wall(counts, costs, workers=2, record_cpu=record_cpu, startup=startup)
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
@@ -229,10 +240,11 @@ def simulate(tmp: Path, costs: dict, record_cpu: float, startup: float) -> dict:
 
 
 def plan(rows: list[dict], record_cpu: float) -> list[dict]:
-    """Wall time of the 1,000-student course on PLAN_WORKERS workers."""
+    """Wall time of the 1,000-student course (the measured levels) on PLAN_WORKERS workers."""
     costs = cost_table(rows, course_limits())
-    counts = {(a, o): round(STUDENTS * share) for a in LEVELS for o, share in COURSE_MIX.items()}
-    notebook_limits = [load_limits(REPO, a) for a in LEVELS]
+    levels = [a for a in LEVELS if any(r["assignment"] == a for r in rows)]
+    counts = {(a, o): round(STUDENTS * share) for a in levels for o, share in COURSE_MIX.items()}
+    notebook_limits = [load_limits(REPO, a) for a in levels]
     slowest = max([max(costs.values()), *(lim.notebook_timeout for lim in notebook_limits if lim)])
     recorders = 4
     out = []
@@ -246,32 +258,45 @@ def plan(rows: list[dict], record_cpu: float) -> list[dict]:
     return out
 
 
+USAGE = """usage: python -m benchmarks.bench_cluster [costs | quick | --help]
+  (none)  everything: costs of ex1-ex3, --jobs 2 vs --cluster local:2 on $NNBASICS_BENCH_CLUSTER_MIXED
+          (default 40) submissions, the 1,000-student plan, the model check on
+          $NNBASICS_BENCH_CLUSTER_SIM (default 200; 0 skips) submissions
+  costs   the costs and the plan alone
+  quick   a smoke run of every part: ex1 and ex2 only, 4 mixed and 4 simulated submissions
+needs MNIST for ex3: NNBASICS_DATA=/path/to/data"""
+
+
 def main(argv: list[str]) -> None:
-    """All parts; ``costs`` as the only argument: the costs and the plan alone."""
-    costs_only = argv == ["costs"]
+    """All parts; ``costs``: the costs and the plan alone; ``quick``: a small run of each part."""
+    if argv not in ([], ["costs"], ["quick"]):
+        print(USAGE)
+        sys.exit(0 if argv in (["-h"], ["--help"]) else 2)
+    costs_only, quick = argv == ["costs"], argv == ["quick"]
+    mixed, simulated = (4, 4) if quick else (MIXED, SIMULATED)
     with tempfile.TemporaryDirectory(prefix="nnbasics-bench-cluster-") as name:
         tmp = Path(name)
         print(f"load average at start: {os.getloadavg()} on {os.cpu_count()} cores", flush=True)
-        rows = measure_costs(tmp)
+        rows = measure_costs(tmp, LEVELS[:2] if quick else LEVELS)
         print_table(rows, "Cost of one submission (worker task in-process, unsandboxed; record = coordinator)")
         record_cpu = max(r["record_cpu_s"] for r in rows)
         comparison, simulation, startup = None, None, None
         if not costs_only:
             startup = cluster_startup_seconds()
             print(f"LocalCluster(2) start + stop: {startup:.1f} s", flush=True)
-            comparison = compare_modes(tmp, cost_table(rows), record_cpu, startup)
-            print_table([comparison], f"{MIXED} mixed submissions: --jobs 2 vs --cluster local:2 (wall s)")
+            comparison = compare_modes(tmp, cost_table(rows), record_cpu, startup, mixed)
+            print_table([comparison], f"{mixed} mixed submissions: --jobs 2 vs --cluster local:2 (wall s)")
             record_cpu = max(record_cpu, comparison["coordinator_cpu_per_submission_s"])
         planned = plan(rows, record_cpu)
-        print_table(planned, f"Plan: {STUDENTS} students x {len(LEVELS)} assignments, mix {COURSE_MIX}, "
+        print_table(planned, f"Plan: {STUDENTS} students x {len(rows) // len(OUTCOMES)} assignments, mix {COURSE_MIX}, "
                              "4 recorder processes, PostgreSQL")
-        if SIMULATED > 0 and not costs_only:
-            simulation = simulate(tmp, cost_table(rows), record_cpu, startup)
-            print_table([simulation], f"Model check: {SIMULATED} submissions on local:2")
+        if simulated > 0 and not costs_only:
+            simulation = simulate(tmp, cost_table(rows), record_cpu, startup, simulated)
+            print_table([simulation], f"Model check: {simulated} submissions on local:2")
     if comparison is not None:
         print(f"cluster overhead vs --jobs 2: {comparison['ratio'] - 1:+.1%} (target <= +10%).")
     print(f"Shared machine: load average now {os.getloadavg()} on {os.cpu_count()} cores.")
-    write_results("cluster_costs" if costs_only else "cluster",
+    write_results("cluster_costs" if costs_only else "cluster_quick" if quick else "cluster",
                   {"costs": rows, "comparison": comparison, "plan": planned, "simulation": simulation,
                    "cluster_startup_s": startup})
     wrong = [r for r in rows if r["status"] != EXPECTED_STATUS[r["outcome"]]]

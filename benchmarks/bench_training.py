@@ -51,8 +51,8 @@ ACCURACY_RECIPE = {
     "shift": 2,
     "batch_size": 128,
     "lr": 1e-3,
-    "lr_decay_per_epoch": 0.85,
-    "epochs": 20,
+    "lr_decay_per_epoch": 0.78,  # 14 epochs: 98.82 % in about 50 s on 2 quiet cores (20 at 0.85: 98.89 %, 69 s)
+    "epochs": 14,
 }
 TARGETS = {"speed_ratio_max": 0.6, "accuracy_min": 0.987, "accuracy_seconds_max": 60.0,
            "peak_memory_mb_max": 1536.0, "backend_accuracy_points_max": 0.2}

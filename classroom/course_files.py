@@ -9,6 +9,8 @@ each role's read-only Jupyter configuration.
   the Makefile with the grading targets and ``nbgrader_config.py``); group ``nnbasics-instructors``,
   no access for students. Its ``.venv`` points at the hub environment, so ``make collect EXCHANGE=1``,
   ``make autograde`` ... work in an instructor's terminal as they do in the repository.
+- ``<state>/course/autograder/roster.csv``: the roster, refreshed by each ``make hub``; collect and
+  autograde give the gradebook its names (formgrader shows them).
 - ``<state>/jupyter/<role>``: ``JUPYTER_CONFIG_DIR`` of each role's servers, owned by root. Students:
   formgrader and create-assignment disabled and locked, the formgrader server extension off; both
   roles: ``course_id = nnbasics`` and the exchange.
@@ -80,6 +82,19 @@ def ensure_course_copy(settings: HubSettings, owner: str) -> Path:
     subprocess.run(["find", str(course), "-type", "d", "-exec", "chmod", "g+s", "{}", "+"], check=True)
     os.chown(course, -1, gid)
     return course
+
+
+def install_roster(settings: HubSettings, owner: str) -> Path:
+    """Copy the class roster to ``<course>/autograder/roster.csv`` (instructors only, mode 0660), where
+    collect and autograde write its names into the gradebook and the report exports read it."""
+    work = settings.course_dir / "autograder"
+    work.mkdir(exist_ok=True)
+    target = work / "roster.csv"
+    shutil.copyfile(settings.roster, target)
+    subprocess.run(["chown", f"{owner}:{INSTRUCTORS_GROUP}", str(work), str(target)], check=True)
+    work.chmod(0o2770)
+    target.chmod(0o660)
+    return target
 
 
 def write_role_configs(settings: HubSettings) -> dict[str, Path]:

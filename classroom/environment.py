@@ -6,9 +6,11 @@ builds a second virtual environment from Debian's ``/usr/bin/python3.11`` (``apt
 python3-venv``) holding only what a class needs: JupyterHub, JupyterLab, nbgrader, ipywidgets,
 NumPy, matplotlib and this repository's packages (``nnbasics``, ``autograder``, ``classroom``),
 installed as a copy, not in editable mode. No PyTorch: only chapter 9 uses it.
-``configurable-http-proxy`` comes from npm into ``<env>/proxy``.
+``configurable-http-proxy`` comes from npm into ``<env>/proxy``, and the course site's npm
+packages (``site/package-lock.json``) into ``<env>/site/node_modules``, where ``coursesite`` finds
+``mathjax-full`` to pre-render the formulas of an instructor's ``make feedback``.
 
-Both steps are idempotent: a stamp file records what was installed, and a file lock lets parallel
+Every step is idempotent: a stamp file records what was installed, and a file lock lets parallel
 callers (two pytest workers) wait for one build instead of racing.
 """
 
@@ -69,7 +71,8 @@ def base_python() -> str:
 def _digest(paths: list[Path], extra: str = "") -> str:
     digest = hashlib.sha256(extra.encode())
     for root in paths:
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+        files = [root] if root.is_file() else sorted(
+            p for p in root.rglob("*") if p.suffix in (".py", ".mjs") and "__pycache__" not in p.parts)
         for path in files:
             digest.update(str(path.relative_to(REPO_ROOT)).encode())
             digest.update(path.read_bytes())
@@ -131,6 +134,7 @@ def ensure_environment(env: Path) -> Path:
             own_stamp.write_text(wanted_own)
             changed = True
         changed = _ensure_proxy(env) or changed
+        changed = _ensure_site_modules(env) or changed
         if changed:
             _make_readable(env)
     return python_in(env)
@@ -146,6 +150,26 @@ def _ensure_proxy(env: Path) -> bool:
     (env / "proxy").mkdir(exist_ok=True)
     _run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(env / "proxy"), PROXY_PACKAGE],
          "installing configurable-http-proxy with npm")
+    return True
+
+
+def _ensure_site_modules(env: Path) -> bool:
+    """``npm ci`` of the course site's lock file into ``<env>/site`` unless it is already installed
+    (stamp: the lock file's digest); True if it was installed."""
+    site, stamp = env / "site", env / ".site-stamp"
+    lock = REPO_ROOT / "site" / "package-lock.json"
+    wanted = _digest([REPO_ROOT / "site" / "package.json", lock])
+    if stamp.exists() and stamp.read_text() == wanted and (site / "node_modules").is_dir():
+        return False
+    npm = shutil.which("npm")
+    if npm is None:
+        raise HubEnvironmentError("the hub's feedback formulas need npm: install Node.js 20 and npm "
+                                  "(apt-get install -y npm)")
+    site.mkdir(exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(REPO_ROOT / "site" / name, site / name)
+    _run([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(site)], "installing the site's npm packages")
+    stamp.write_text(wanted)
     return True
 
 

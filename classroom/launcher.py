@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from classroom.accounts import ensure_account
-from classroom.course_files import ensure_chapters, ensure_course_copy, ensure_exchange, write_role_configs
+from classroom.course_files import (
+    ensure_chapters,
+    ensure_course_copy,
+    ensure_exchange,
+    install_roster,
+    write_role_configs,
+)
 from classroom.environment import ensure_environment
 from classroom.roster import load_roster
 from classroom.settings import HubSettings
@@ -75,6 +81,7 @@ def prepare(settings: HubSettings) -> None:
     ensure_exchange(settings.exchange)
     ensure_chapters(settings)
     ensure_course_copy(settings, owner=roster.instructors[0])
+    install_roster(settings, owner=roster.instructors[0])
     write_role_configs(settings)
     shutil.copy2(CONFIG_FILE, settings.state_dir / "jupyterhub_config.py")
     for secret in ("jupyterhub_cookie_secret", "jupyterhub.sqlite"):

@@ -1,34 +1,23 @@
-"""The class list: a CSV file with one person per line, ``username,role`` (role ``instructor`` or
-``student``). A header line ``username,role`` and ``#`` comments are allowed. Example:
-``classroom/roster.example.csv``.
+"""The class list: the course's roster CSV (:mod:`autograder.roster`), one person per line,
+``username,role[,name,email,sis_id,section]``, role ``instructor`` or ``student``. A header line
+and ``#`` comments are allowed. Example: ``classroom/roster.example.csv``.
 
 Usernames become Unix accounts and nbgrader student ids, so they follow Debian's rules for user
-names (lower-case letter first, then lower-case letters, digits, ``-`` and ``_``, at most 32).
+names (lower-case letter first, then lower-case letters, digits, ``-`` and ``_``, at most 32). The
+names go into the gradebook, so formgrader and the LMS exports show them.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-ROLES = ("instructor", "student")
+from autograder.roster import Person, RosterError, parse_people
+
+__all__ = ["Person", "Roster", "RosterError", "check_username", "load_roster", "parse_roster"]
+
 _USERNAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-
-
-class RosterError(ValueError):
-    """The roster file is missing or has a bad line; the message names the line and the fix."""
-
-
-@dataclass(frozen=True)
-class Person:
-    username: str
-    role: str
-
-    @property
-    def is_instructor(self) -> bool:
-        return self.role == "instructor"
 
 
 @dataclass(frozen=True)
@@ -58,22 +47,9 @@ def check_username(name: str, where: str = "") -> str:
 
 def parse_roster(text: str, source: str = "roster") -> Roster:
     """Parse roster CSV text; raises :class:`RosterError` naming the first bad line."""
-    people: dict[str, Person] = {}
-    for number, row in enumerate(csv.reader(text.splitlines()), start=1):
-        cells = [cell.strip() for cell in row]
-        if not cells or not any(cells) or cells[0].startswith("#"):
-            continue
-        if number == 1 and [c.lower() for c in cells[:2]] == ["username", "role"]:
-            continue
-        where = f"{source} line {number}: "
-        if len(cells) != 2:
-            raise RosterError(f"{where}expected 'username,role', got {','.join(cells)!r}")
-        name, role = check_username(cells[0], where), cells[1].lower()
-        if role not in ROLES:
-            raise RosterError(f"{where}role must be 'instructor' or 'student', got {cells[1]!r}")
-        if name in people:
-            raise RosterError(f"{where}{name!r} is listed twice")
-        people[name] = Person(name, role)
+    people = parse_people(text, source)
+    for person in people.values():
+        check_username(person.username, f"{source}: ")
     roster = Roster(tuple(people.values()))
     if not roster.instructors:
         raise RosterError(f"{source}: no instructor; add a line 'yourname,instructor'")
@@ -85,6 +61,6 @@ def load_roster(path: Path) -> Roster:
     if not path.is_file():
         raise RosterError(
             f"roster {path} not found: copy classroom/roster.example.csv, list your class "
-            "(username,role per line) and pass it as ROSTER=path"
+            "(username,role[,name,email] per line) and pass it as ROSTER=path"
         )
-    return parse_roster(path.read_text(), str(path))
+    return parse_roster(path.read_text(encoding="utf-8"), str(path))

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 SITE_DIR = Path(__file__).resolve().parents[1] / "site"
 NODE_MODULES = SITE_DIR / "node_modules"
+# where classroom.environment installs site/package-lock.json into the hub's environment (the
+# course copy there runs an installed coursesite, which has no site/ folder beside it)
+ENV_NODE_MODULES = Path(sys.prefix) / "site" / "node_modules"
 WIDGETS_DIST = Path("@jupyter-widgets") / "html-manager" / "dist"
 REQUIRE_JS = Path("requirejs") / "require.js"
 MATHJAX = Path("mathjax")
@@ -35,9 +39,11 @@ class MissingAssetsError(RuntimeError):
 
 
 def ensure_node_modules(install: bool = True) -> Path:
-    """``site/node_modules``, installed with ``npm ci`` first when missing (``install=True``)."""
-    if _complete(NODE_MODULES):
-        return NODE_MODULES
+    """``site/node_modules`` (or the environment's copy), installed with ``npm ci`` first when missing
+    (``install=True``)."""
+    for candidate in (NODE_MODULES, ENV_NODE_MODULES):
+        if _complete(candidate):
+            return candidate
     if not install:
         raise MissingAssetsError(f"the site's JavaScript is not installed in {NODE_MODULES}; "
                                  f"run: npm ci --prefix {SITE_DIR}   (or make html)")
@@ -50,6 +56,15 @@ def ensure_node_modules(install: bool = True) -> Path:
     if result.returncode != 0 or not _complete(NODE_MODULES):
         raise MissingAssetsError(f"npm ci in {SITE_DIR} failed:\n{result.stderr[-2000:]}")
     return NODE_MODULES
+
+
+def find_node_module(relative: Path | str) -> Path | None:
+    """The ``node_modules`` folder (the repository's ``site/``, else the environment's) holding
+    ``relative`` (e.g. ``mathjax-full/js/mathjax.js``), or None when neither has it."""
+    for candidate in (NODE_MODULES, ENV_NODE_MODULES):
+        if (candidate / relative).is_file():
+            return candidate
+    return None
 
 
 def _complete(node_modules: Path) -> bool:

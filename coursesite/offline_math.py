@@ -2,10 +2,13 @@
 
 nbgrader's feedback template calls nbconvert's ``mathjax()`` macro without an argument, so the
 page always loads MathJax from cdnjs and ignores ``HTMLExporter.mathjax_url``: opened offline it
-shows raw ``$$\\sigma(z) = ...$$``. :func:`localize_mathjax` copies MathJax (from
-``site/node_modules``, see :mod:`coursesite.assets`) into ``<root>/_static/mathjax`` once and
-points each page's MathJax ``<script>`` at it by a relative URL, so the pages keep working when
-the whole ``root`` folder (e.g. ``autograder/feedback/``) is copied or zipped.
+shows raw ``$$\\sigma(z) = ...$$``. :func:`offline_formulas` first pre-renders the formulas to SVG
+(:mod:`coursesite.prerender_math`, needs node and npm ``mathjax-full``): a lone page then shows
+them, as nbgrader's exchange hands it to a student. Failing that, :func:`localize_mathjax` copies
+MathJax 2 (from ``site/node_modules``, see :mod:`coursesite.assets`) into ``<root>/_static/mathjax``
+once and points each page's MathJax ``<script>`` at it by a relative URL, so the pages work while
+the whole ``root`` folder (e.g. ``autograder/feedback/``) is copied or zipped; failing that too,
+the pages keep loading MathJax from the CDN.
 
 Hook for ``autograder/feedback.py`` (after the pages are checked, before they are returned)::
 
@@ -16,10 +19,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from coursesite.assets import MATHJAX_CONFIG, MissingAssetsError, copy_mathjax, ensure_node_modules
+from coursesite.prerender_math import prerender_math
 
 MATHJAX_CDN = re.compile(r'src="https?://[^"]*/mathjax/[^"]*"', re.IGNORECASE)
 STATIC = "_static"
@@ -51,11 +55,19 @@ def localize_mathjax(pages: Iterable[Path], root: Path, install: bool = False) -
     return changed
 
 
-def offline_formulas(pages: Iterable[Path], root: Path) -> str | None:
-    """:func:`localize_mathjax` for a pipeline that must not fail on it (feedback): returns None
-    when done, else why not (the pages then still load MathJax from the CDN, as before)."""
+def offline_formulas(pages: Iterable[Path], root: Path, warn: Callable[[str], None] | None = None) -> str | None:
+    """Offline formulas for a pipeline that must not fail on them (feedback): pre-rendered SVG,
+    else a local MathJax under ``root`` (:func:`localize_mathjax`), else the CDN as before.
+
+    Returns None when the formulas were pre-rendered (each page works alone), else why not.
+    Formulas that do not parse stay TeX and go to ``warn`` (default: stderr).
+    """
+    pages = list(pages)
+    reason = prerender_math(pages) if warn is None else prerender_math(pages, warn=warn)
+    if reason is None:
+        return None
     try:
         localize_mathjax(pages, root)
     except (MissingAssetsError, OSError, ValueError) as error:
-        return f"feedback formulas need the internet to render: {error}"
-    return None
+        return f"{reason}; feedback formulas need the internet to render: {error}"
+    return f"{reason}; formulas render offline only beside {Path(root) / STATIC / 'mathjax'}"

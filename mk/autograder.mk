@@ -48,7 +48,7 @@ review: setup
 	@test -n "$(STUDENT)" -a -n "$(ASSIGNMENT)" -a -n "$(filter clear confirm,$(DECISION))" || { echo "usage: make review STUDENT=s ASSIGNMENT=a DECISION=clear|confirm"; exit 2; }
 	$(GRADE) review $(STUDENT) $(ASSIGNMENT) --$(DECISION)
 
-feedback: setup
+feedback: setup feedback-js
 	$(GRADE) feedback $(ASSIGNMENT) $(_student_opt)
 
 report: setup
@@ -78,3 +78,13 @@ due: setup
 
 release-feedback: setup
 	$(GRADE) release-feedback $(ASSIGNMENT) $(_student_opt)
+
+# The feedback pages' formulas are pre-rendered with the site's MathJax (site/package.json, npm).
+# Without npm or the registry they load MathJax from the CDN instead: never a reason for feedback to
+# fail. (The class hub's course copy has no site/: its environment holds these modules.)
+.PHONY: feedback-js
+feedback-js:
+	@if [ -f site/package.json ] && command -v npm >/dev/null 2>&1 && { [ ! -f site/node_modules/.package-lock.json ] \
+	    || [ site/package-lock.json -nt site/node_modules/.package-lock.json ]; }; then \
+	  npm ci --no-audit --no-fund --prefix site >/dev/null 2>&1 \
+	    || echo "warning: npm ci --prefix site failed: the feedback's formulas will need the internet to render"; fi

@@ -172,3 +172,23 @@ def test_an_optimizer_subclass_keeps_its_own_rule_on_the_fused_path():
                           epochs=1, batch_size=16)
         results[backend] = model.get_flat_params()
     np.testing.assert_allclose(results["fused"], results["numpy"], rtol=1e-5, atol=1e-6)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kernel, buffers", [("adam_update", 2), ("rmsprop_update", 1), ("momentum_update", 1)])
+def test_fused_moments_are_flushed_to_zero_below_the_smallest_normal_number(kernel, buffers, dtype):
+    """Subnormal moments (decaying after the gradient went to zero) cost microcode assists on
+    x86; the fused loops flush them, and only them: a moment just above ``tiny`` decays as before."""
+    from nnbasics.fused import kernels
+
+    tiny = np.finfo(dtype).tiny
+    moments = [np.array([tiny * 1.05, tiny * 3, 0.5], dtype=dtype) for _ in range(buffers)]
+    p, g = np.ones(3, dtype=dtype), np.zeros(3, dtype=dtype)
+    constants = {"adam_update": (0.9, 0.999, 1e-3, 1e-8), "rmsprop_update": (0.9, 1e-3, 1e-8),
+                 "momentum_update": (0.9, 1e-3)}[kernel]
+    getattr(kernels, kernel)(p, g, *moments, *map(dtype, constants), tiny)
+    first = moments[0]
+    assert first[0] == 0 and first.dtype == dtype  # 0.9 * 1.05 tiny (0.999 for V) would be subnormal
+    assert first[1] > tiny and first[2] == pytest.approx(0.5 * constants[0])
+    assert np.all(np.isfinite(p))

@@ -6,6 +6,14 @@ element once and writes every output once. They take contiguous arrays of one fl
 (float32 or float64) and scalars of that same dtype, so the loops stay in that precision
 and vectorise. ``fastmath`` lets the compiler reorder sums; results match the NumPy path
 to float rounding, not bit for bit.
+
+The optimizers' moment buffers are flushed to zero once they fall below ``tiny`` (the dtype's
+smallest normal number, ``np.finfo(dtype).tiny``). A weight whose gradient stays zero (an MNIST
+border pixel's) has its first moment decay by ``beta1`` each step into subnormal numbers, which
+x86 processors handle in slow microcode: with the 3,500 subnormal moments of the speed model after
+3 epochs, one Adam step took 0.6-0.8 ms instead of 0.3 ms. The flushed values are below 1.2e-38
+(float32), so the update they would have made is far below float rounding. The flush is a
+multiply by the comparison, not a branch, so the loops stay vectorised.
 """
 
 from __future__ import annotations
@@ -37,34 +45,41 @@ def _jit(function):
 
 
 @_jit
-def adam_update(p, g, M, V, b1, b2, step, eps):
+def adam_update(p, g, M, V, b1, b2, step, eps, tiny):
     """Adam on flat arrays ``(n,)``, the scaled-moment form of ``nnbasics.optimizers.Adam``:
-    ``M = b1 M + g``; ``V = b2 V + g**2``; ``p -= step * M / (sqrt(V) + eps)``."""
+    ``M = b1 M + g``; ``V = b2 V + g**2``; ``p -= step * M / (sqrt(V) + eps)``; moments below
+    ``tiny`` are flushed to zero (see the module's docstring)."""
     for i in range(p.size):
         gi = g[i]
         m = b1 * M[i] + gi
         v = b2 * V[i] + gi * gi
+        m = m * (abs(m) >= tiny)  # a multiply, not a branch: the loop stays vectorised
+        v = v * (v >= tiny)
         M[i] = m
         V[i] = v
         p[i] -= step * m / (np.sqrt(v) + eps)
 
 
 @_jit
-def rmsprop_update(p, g, s, rho, lr, eps):
-    """RMSprop on flat arrays: ``s = rho s + (1 - rho) g**2``; ``p -= lr g / (sqrt(s) + eps)``."""
+def rmsprop_update(p, g, s, rho, lr, eps, tiny):
+    """RMSprop on flat arrays: ``s = rho s + (1 - rho) g**2``; ``p -= lr g / (sqrt(s) + eps)``;
+    ``s`` below ``tiny`` is flushed to zero."""
     one_minus_rho = 1 - rho
     for i in range(p.size):
         gi = g[i]
         si = rho * s[i] + one_minus_rho * gi * gi
+        si = si * (si >= tiny)
         s[i] = si
         p[i] -= lr * gi / (np.sqrt(si) + eps)
 
 
 @_jit
-def momentum_update(p, g, v, beta, lr):
-    """SGD with momentum on flat arrays: ``v = beta v + g``; ``p -= lr v``."""
+def momentum_update(p, g, v, beta, lr, tiny):
+    """SGD with momentum on flat arrays: ``v = beta v + g``; ``p -= lr v``; ``v`` below ``tiny``
+    in magnitude is flushed to zero."""
     for i in range(p.size):
         vi = beta * v[i] + g[i]
+        vi = vi * (abs(vi) >= tiny)
         v[i] = vi
         p[i] -= lr * vi
 

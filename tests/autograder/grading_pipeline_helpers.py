@@ -84,23 +84,30 @@ def replace_cell(notebook: nbformat.NotebookNode, grade_id: str, source: str):
     return changed
 
 
-class TinyCourse:
-    """A temporary course with the tiny assignment released; helpers to submit variants."""
+class ReleasedCourse:
+    """A temporary course with one generated assignment released; helpers to submit variants.
+    Subclasses name the ``ASSIGNMENT`` and give its ``source_notebook()``."""
+
+    ASSIGNMENT = ""
+
+    @staticmethod
+    def source_notebook() -> nbformat.NotebookNode:
+        raise NotImplementedError
 
     def __init__(self, root: Path, template: Path | None = None) -> None:
-        """Build the course at ``root``, by copying ``template`` (a built TinyCourse root) when
-        given: creating a gradebook costs seconds (nbgrader runs the alembic CLI)."""
+        """Build the course at ``root``, by copying ``template`` (a built course root of the same
+        kind) when given: creating a gradebook and releasing cost seconds."""
         from autograder.release import release
 
         self.layout = CourseLayout(root)
-        self.source_path = self.layout.solutions_dir / TINY / f"{TINY}.ipynb"
-        self.released_path = self.layout.release_dir / TINY / f"{TINY}.ipynb"
+        self.source_path = self.layout.solutions_dir / self.ASSIGNMENT / f"{self.ASSIGNMENT}.ipynb"
+        self.released_path = self.layout.release_dir / self.ASSIGNMENT / f"{self.ASSIGNMENT}.ipynb"
         if template is not None:
             shutil.copytree(template, root)
             return
         self.source_path.parent.mkdir(parents=True)
-        nbformat.write(tiny_source_notebook(), self.source_path)
-        release(self.layout, [TINY])
+        nbformat.write(self.source_notebook(), self.source_path)
+        release(self.layout, [self.ASSIGNMENT])
 
     def released(self) -> nbformat.NotebookNode:
         return nbformat.read(self.released_path, as_version=4)
@@ -108,15 +115,19 @@ class TinyCourse:
     def solution(self) -> nbformat.NotebookNode:
         return nbformat.read(self.source_path, as_version=4)
 
-    def submit_notebook(self, student: str, notebook: nbformat.NotebookNode) -> Path:
-        path = self.layout.submission_dir(student, TINY) / f"{TINY}.ipynb"
+    def path(self, student: str) -> Path:
+        """Where ``student``'s submitted notebook goes (its folder created)."""
+        path = self.layout.submission_dir(student, self.ASSIGNMENT) / f"{self.ASSIGNMENT}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def submit_notebook(self, student: str, notebook: nbformat.NotebookNode) -> Path:
+        path = self.path(student)
         nbformat.write(notebook, path)
         return path
 
     def submit_text(self, student: str, text: str) -> Path:
-        path = self.layout.submission_dir(student, TINY) / f"{TINY}.ipynb"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = self.path(student)
         path.write_text(text)
         return path
 
@@ -128,6 +139,13 @@ class TinyCourse:
             if grade_id in sources:
                 cell.source = sources[grade_id]
         return self.submit_notebook(student, notebook)
+
+
+class TinyCourse(ReleasedCourse):
+    """The tiny assignment (``tiny_source_notebook``) released in a temporary course."""
+
+    ASSIGNMENT = TINY
+    source_notebook = staticmethod(tiny_source_notebook)
 
     def submit_solution(self, student: str) -> Path:
         """The released notebook with the solutions written in (what a perfect student hands in)."""

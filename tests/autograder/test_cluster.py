@@ -121,6 +121,31 @@ def test_cluster_gives_the_same_results_as_a_serial_run(cluster, make_tiny_cours
     assert worker_pids(address) == pids_before
 
 
+def assignment_arrivals_per_worker(address: str) -> dict[str, dict[str, int]]:
+    from distributed import Client
+
+    from autograder.bundle import assignment_arrivals
+
+    with Client(address, timeout=30) as client:
+        return client.run(assignment_arrivals)
+
+
+def test_assignment_files_reach_each_worker_once(cluster, tiny_course):
+    address, _ = cluster
+    for index in range(6):
+        tiny_course.submit_with(f"once-{index}", add=SLOW_ADD.format(seconds=1), mul=MUL)
+    before = assignment_arrivals_per_worker(address)
+
+    states = autograde_on_cluster(tiny_course.layout, address, settings=PATIENT)
+
+    assert [(s.status, s.score) for s in states] == [("graded", 3.0)] * 6
+    after = assignment_arrivals_per_worker(address)
+    arrivals = {worker: sum(counts.values()) - sum(before.get(worker, {}).values())
+                for worker, counts in after.items()}
+    # six submissions on two workers: the assignment's files were unpacked once per worker
+    assert set(arrivals.values()) <= {0, 1} and 1 <= sum(arrivals.values()) <= 2, arrivals
+
+
 def test_a_worker_killed_mid_submission_is_graded_once_elsewhere(cluster, tiny_course):
     from distributed import Client
 

@@ -90,6 +90,26 @@ def test_roster_errors_are_clear(tiny_course, tmp_path, monkeypatch):
         ("teacher", "instructor"), ("alice", "student"), ("bob", "student")]
 
 
+def test_the_roster_names_students_in_the_gradebook_for_formgrader(tiny_course, tmp_path, monkeypatch, capsys):
+    from autograder.gradebook import open_gradebook, record_roster
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER)
+    monkeypatch.setenv(ROSTER_ENV, str(roster))
+    assert record_roster(tiny_course.layout) == 3  # the instructor is not a student
+    roster.write_text(ROSTER.replace("Ann Lee", "Ann Lee-Park"))
+    assert record_roster(tiny_course.layout) == 3  # rerunning updates, never duplicates
+    with open_gradebook(tiny_course.layout) as book:
+        students = {s.id: (s.first_name, s.last_name, s.email, s.lms_user_id) for s in book.students}
+    assert students == {"ann": ("Ann", "Lee-Park", "ann@uni.example", "S001"),
+                        "bob": ("Bob", "Smith", "bob@uni.example", "S002"),
+                        "zoe": ("Zoe", "Park", "zoe@uni.example", "S003")}
+    roster.write_text("username,role\nann,teacher\n")
+    (tmp_path / "no-submissions").mkdir()
+    assert main(["--root", str(tiny_course.layout.root), "collect", str(tmp_path / "no-submissions")]) == 0
+    assert "roster's names were not recorded" in capsys.readouterr().err  # a bad roster only warns
+
+
 def _add_reflection(course) -> None:
     """Give the tiny assignment a written answer worth 2 points, graded by hand."""
     source = course.solution()

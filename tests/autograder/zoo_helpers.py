@@ -11,15 +11,13 @@ asserts use ``np.allclose`` / ``np.isclose`` (what a cheater rebinds).
 from __future__ import annotations
 
 import copy
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from grading_pipeline_helpers import _meta
+from grading_pipeline_helpers import ReleasedCourse, _meta
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.layout import CourseLayout
 from autograder.solution_submission import solved_release
 
 ZOO = "zoo"
@@ -54,46 +52,18 @@ def zoo_source_notebook() -> nbformat.NotebookNode:
     return notebook
 
 
-class ZooCourse:
+class ZooCourse(ReleasedCourse):
     """A temporary course with the zoo assignment released (copied from ``template`` if given)."""
 
-    def __init__(self, root: Path, template: Path | None = None) -> None:
-        from autograder.release import release
-
-        self.layout = CourseLayout(root)
-        self.source_path = self.layout.solutions_dir / ZOO / f"{ZOO}.ipynb"
-        self.released_path = self.layout.release_dir / ZOO / f"{ZOO}.ipynb"
-        if template is not None:
-            shutil.copytree(template, root)
-            return
-        self.source_path.parent.mkdir(parents=True)
-        nbformat.write(zoo_source_notebook(), self.source_path)
-        release(self.layout, [ZOO])
-
-    def released(self) -> nbformat.NotebookNode:
-        return nbformat.read(self.released_path, as_version=4)
-
-    def path(self, student: str) -> Path:
-        path = self.layout.submission_dir(student, ZOO) / f"{ZOO}.ipynb"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
-
-    def submit_notebook(self, student: str, notebook: nbformat.NotebookNode) -> None:
-        nbformat.write(notebook, self.path(student))
+    ASSIGNMENT = ZOO
+    source_notebook = staticmethod(zoo_source_notebook)
 
     def submit_solution(self, student: str) -> None:
-        source = nbformat.read(self.source_path, as_version=4)
-        self.submit_notebook(student, solved_release(self.released(), source))
+        self.submit_notebook(student, solved_release(self.released(), self.solution()))
 
-    def submit_with(self, student: str, **sources: str) -> None:
+    def submit_with(self, student: str, **sources: str) -> Path:
         """The released notebook with the named cells replaced (right answers elsewhere)."""
-        notebook = self.released()
-        sources = {"add": RIGHT_ADD, "mul": RIGHT_MUL, **sources}
-        for cell in notebook.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if grade_id in sources:
-                cell.source = sources[grade_id]
-        self.submit_notebook(student, notebook)
+        return super().submit_with(student, **{"add": RIGHT_ADD, "mul": RIGHT_MUL, **sources})
 
     def submit_without(self, student: str, grade_id: str) -> None:
         """Right answers, with the cell ``grade_id`` deleted."""

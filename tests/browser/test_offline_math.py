@@ -1,4 +1,6 @@
-"""Feedback pages show typeset formulas offline once :func:`coursesite.offline_math.localize_mathjax` ran.
+"""Feedback pages show typeset formulas offline: pre-rendered to SVG by
+:func:`coursesite.offline_math.offline_formulas` (a lone page, as nbgrader's exchange hands it to a
+student), or with a local MathJax beside them (:func:`coursesite.offline_math.localize_mathjax`).
 
 The page is rendered exactly as nbgrader's ``GenerateFeedback`` renders it (``HTMLExporter`` with
 nbgrader's ``feedback`` template) from the released ex2 notebook, then opened in a browser that
@@ -7,6 +9,7 @@ aborts every non-``file://`` request.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -17,6 +20,8 @@ from chromium_browser import chromium_context, require_chromium
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RELEASED = REPO_ROOT / "course" / "exercises" / "ex2_xor" / "xor_mlp.ipynb"
 TYPESET = ".MathJax_CHTML, .mjx-chtml"
+PRERENDERED = "mjx-container svg"
+RAW_TEX = re.compile(r"\$\$|\$[^$\s][^$]*\$|\\\(|\\\[")  # $$, $...$, \( or \[ left in the visible text
 
 
 def _feedback_html(notebook_path: Path) -> str:
@@ -79,6 +84,39 @@ def test_feedback_page_formulas_render_offline(tmp_path):
     assert localize_mathjax([page], root) == []  # already local: nothing to change
 
 
+def test_lone_feedback_page_shows_prerendered_formulas_offline(tmp_path):
+    """What a student gets from the exchange: the one .html file, no _static folder beside it."""
+    require_chromium()
+    from coursesite.offline_math import offline_formulas
+
+    root = tmp_path / "feedback"
+    page = root / "student1" / "ex2_xor" / "xor_mlp.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(_feedback_html(RELEASED), encoding="utf-8")
+    warnings = []
+    assert offline_formulas([page], root, warn=warnings.append) is None
+    assert warnings == []  # every formula of the released notebook parses
+    assert not (root / "_static").exists()  # nothing beside the page is needed
+    alone = tmp_path / "fetched" / page.name  # as nbgrader's exchange copies it
+    alone.parent.mkdir()
+    shutil.copy2(page, alone)
+    with chromium_context(1200, 900, offline=True, java_script_enabled=False) as context:
+        view = context.new_page()
+        view.goto(alone.as_uri())
+        view.wait_for_load_state("load")
+        formulas = view.locator(PRERENDERED)
+        assert formulas.count() >= 10
+        box = formulas.first.bounding_box()  # drawn, with a size: the inline CSS applies
+        assert box is not None and box["width"] > 0 and box["height"] > 0
+        text = view.inner_text("body")
+        assert "Score" in text
+        prose = view.evaluate(  # the markdown cells' visible text (code cells may hold a $)
+            "() => Array.from(document.querySelectorAll('.jp-MarkdownOutput, .text_cell_render'))"
+            ".map(e => e.innerText).join('\\n')")
+        assert prose.strip() and not RAW_TEX.search(prose), RAW_TEX.search(prose)
+        view.close()
+
+
 def test_localize_mathjax_refuses_pages_outside_the_root(tmp_path):
     from coursesite.offline_math import localize_mathjax
 
@@ -93,7 +131,8 @@ def test_offline_formulas_reports_instead_of_raising(tmp_path, monkeypatch):
     page = tmp_path / "feedback" / "s" / "a" / "nb.html"
     page.parent.mkdir(parents=True)
     page.write_text('<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js"></script>')
+    monkeypatch.setattr(offline_math, "prerender_math", lambda pages, **_: "no node")
     monkeypatch.setattr(offline_math, "ensure_node_modules",
                         lambda install=False: (_ for _ in ()).throw(assets.MissingAssetsError("npm ci")))
     message = offline_math.offline_formulas([page], tmp_path / "feedback")
-    assert "npm ci" in message and "cdnjs" in page.read_text()  # the page is left as it was
+    assert "no node" in message and "npm ci" in message and "cdnjs" in page.read_text()  # the page is left as it was

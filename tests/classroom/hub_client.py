@@ -21,6 +21,7 @@ class HubUser:
     def __init__(self, base_url: str, username: str, password: str) -> None:
         self.base, self.username, self.password = base_url.rstrip("/"), username, password
         self.session = requests.Session()
+        self.token = ""  # an API token of this person's (use_api_token), for scripts instead of cookies
 
     # hub ---------------------------------------------------------------------------------------
     def _xsrf(self, path: str = "/hub/") -> str:
@@ -58,6 +59,17 @@ class HubUser:
         headers = {"X-XSRFToken": self._xsrf(), **kwargs.pop("headers", {})}
         return self.session.request(method, f"{self.base}/hub/api{path}", headers=headers, timeout=60, **kwargs)
 
+    def use_api_token(self) -> None:
+        """Ask the hub for an API token of this person's (``POST /hub/api/users/<name>/tokens``, as
+        a script or JupyterLab extension would) and send it with every later request, so the
+        person's server is reached without the browser's OAuth round trip and page loads."""
+        response = self.hub_api("POST", f"/users/{self.username}/tokens",
+                                json={"note": "nnbasics test client", "expires_in": 3600})
+        if response.status_code != 201:
+            raise HubClientError(f"token of {self.username}: HTTP {response.status_code} {response.text[:300]}")
+        self.token = response.json()["token"]
+        self.session.headers["Authorization"] = f"token {self.token}"
+
     def start_server(self, timeout: float = 120.0) -> float:
         """Ask the hub for this person's server and wait until it answers; returns the seconds taken."""
         began = time.perf_counter()
@@ -70,7 +82,7 @@ class HubUser:
                                       allow_redirects=False)
             if status.status_code == 200:
                 return time.perf_counter() - began
-            if status.status_code in (302, 303, 403):  # the first visit sets the server's own cookie
+            if status.status_code in (302, 303, 403) and not self.token:  # the first visit sets its cookie
                 self.session.get(f"{self.base}/user/{self.username}/lab", timeout=60)
             time.sleep(0.5)
         raise HubClientError(f"server of {self.username} not ready after {timeout:.0f} s")

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 HUB_ENV = Path(os.environ.get("NNBASICS_HUB_TEST_ENV", "/var/tmp/nnbasics-hub-test-env"))
+REPO = Path(__file__).resolve().parents[2]
 
 
 def require_hub_prerequisites() -> None:
@@ -76,6 +77,22 @@ class ClassHub:
                                  f"{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
         return done
 
+    def make(self, target: str) -> str:
+        """``sudo make <target>`` in the repository with this class's settings, as an instructor
+        types it (``make hub``, ``make hub-stop``, ``make hub-status``); returns its output."""
+        variables = [f"ROSTER={self.settings.roster}", f"HUB_STATE={self.settings.state_dir}",
+                     f"HUB_PORT={self.settings.port}", f"HUB_EXCHANGE={self.settings.exchange}"]
+        if self.settings.gradebook_url:
+            variables.append(f"GRADEBOOK_URL={self.settings.gradebook_url}")
+        environment = {**os.environ, "NNBASICS_HUB_ENV": str(self.settings.env_dir),
+                       "NNBASICS_HUB_HOMES": str(self.settings.homes)}
+        done = subprocess.run(["make", "--no-print-directory", "-C", str(REPO), target, *variables],
+                              env=environment, capture_output=True, text=True, timeout=600)
+        if done.returncode != 0:
+            raise AssertionError(f"make {target} failed ({done.returncode}):\n{done.stdout[-2000:]}\n"
+                                 f"{done.stderr[-3000:]}")
+        return done.stdout
+
     def instructor_make(self, *targets: str, check: bool = True) -> subprocess.CompletedProcess:
         """``make <targets>`` in the course copy, as the first instructor (what they type in a terminal)."""
         return self.as_user(self.instructors[0], ["make", "--no-print-directory", *targets],
@@ -84,8 +101,8 @@ class ClassHub:
 
 @contextmanager
 def running_hub(hub_env: Path, prefix: str, n_students: int, gradebook_url: str = "") -> Iterator[ClassHub]:
-    """Start a class hub with ``<prefix>teacher`` and ``<prefix>s1..sN``; tear everything down after."""
-    from classroom import launcher
+    """Start a class hub with ``<prefix>teacher`` and ``<prefix>s1..sN`` by ``make hub``; ``make hub-stop``
+    and the account sweep tear everything down after."""
     from classroom.accounts import sweep_accounts
     from classroom.settings import HubSettings
 
@@ -95,20 +112,20 @@ def running_hub(hub_env: Path, prefix: str, n_students: int, gradebook_url: str 
     instructors = [f"{prefix}teacher"]
     students = [f"{prefix}s{i}" for i in range(1, n_students + 1)]
     roster = folder / "roster.csv"
-    roster.write_text("username,role\n" + "".join(f"{n},instructor\n" for n in instructors)
-                      + "".join(f"{n},student\n" for n in students))
+    roster.write_text("username,role,name\n" + "".join(f"{n},instructor,Test Teacher\n" for n in instructors)
+                      + "".join(f"{n},student,Test Student{n.removeprefix(prefix + 's')}\n" for n in students))
     environ = {"NNBASICS_HUB_STATE": str(folder / "state"), "NNBASICS_HUB_ENV": str(hub_env),
                "NNBASICS_HUB_ROSTER": str(roster), "NNBASICS_HUB_PORT": str(free_port_triple()),
                "NNBASICS_EXCHANGE": str(folder / "exchange"), "NNBASICS_HUB_HOMES": str(folder / "home")}
     if gradebook_url:
         environ["NNBASICS_GRADEBOOK_URL"] = gradebook_url
-    settings = HubSettings.from_environment(environ)
+    hub = ClassHub(HubSettings.from_environment(environ), folder, instructors, students)
     try:
-        launcher.start(settings)
-        yield ClassHub(settings, folder, instructors, students)
+        hub.make("hub")
+        yield hub
     finally:
         try:
-            launcher.stop(settings)
+            hub.make("hub-stop")
         finally:
             sweep_accounts(prefix)
             shutil.rmtree(folder, ignore_errors=True)

@@ -1,38 +1,57 @@
-"""One student's round, run as that Unix user: fetch an assignment, sign the notebook, submit it.
+"""One student's round through the hub's REST API, as the load test and ``bench_hub`` run it.
 
-Usage: python student_round.py EXCHANGE ASSIGNMENT MARK [--submit-twice]
-The mark goes into the notebook's metadata (``nnbasics_test_mark``), so the test can check that each
-collected submission is the student's own, last one. Uses nbgrader's exchange classes in one process
-(each ``nbgrader`` command would spend ~3 s starting up).
+Sign up and log in (NativeAuthenticator), take an API token (``/hub/api/users/<name>/tokens``),
+start the single-user server through ``/hub/api``, then with that token: list and fetch the
+assignment in nbgrader's Assignments API, sign the notebook through the Jupyter contents API
+(``nnbasics_test_mark`` in its metadata, so a test can tell whose and which version was
+collected), submit it (twice: a first and a final version) and stop the server.
 """
 
-import getpass
-import sys
-from pathlib import Path
+from __future__ import annotations
 
-import nbformat
-from nbgrader.auth import Authenticator
-from nbgrader.coursedir import CourseDirectory
-from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeSubmit
-from traitlets.config import Config
+from hub_client import HubUser
+
+COURSE_ID = "nnbasics"
 
 
-def main(exchange: str, assignment: str, mark: str, twice: bool) -> None:
-    config = Config()
-    config.CourseDirectory.course_id = "nnbasics"
-    config.Exchange.root = exchange
-    coursedir = CourseDirectory(config=config)
-    coursedir.assignment_id = assignment
-    auth = Authenticator(config=config)
-    if not Path(assignment).is_dir():
-        ExchangeFetchAssignment(coursedir=coursedir, authenticator=auth, config=config).start()
-    for round_mark in ([f"{mark}-first", mark] if twice else [mark]):
-        for path in Path(assignment).glob("*.ipynb"):
-            notebook = nbformat.read(path, as_version=4)
-            notebook.metadata["nnbasics_test_mark"] = f"{getpass.getuser()}:{round_mark}"
-            nbformat.write(notebook, path)
-        ExchangeSubmit(coursedir=coursedir, authenticator=auth, config=config).start()
+def ok_json(response, what: str):
+    assert response.status_code == 200, f"{what}: HTTP {response.status_code} {response.text[:500]}"
+    return response.json()
 
 
-if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3], "--submit-twice" in sys.argv)
+def assignment_list(response, what: str) -> list[dict]:
+    """The list nbgrader's Assignments API answers as ``{"success": true, "value": [...]}``."""
+    body = ok_json(response, what)
+    assert body.get("success"), f"{what} failed: {body}"
+    return body["value"]
+
+
+def log_in(url: str, name: str, password: str) -> HubUser:
+    user = HubUser(url, name, password)
+    user.sign_up()
+    user.log_in()
+    return user
+
+
+def student_round(url: str, name: str, password: str, assignment: str, notebook: str,
+                  twice: bool = False) -> None:
+    """Fetch ``assignment``, sign ``notebook`` (``name:mark-<name>``) and submit it, via REST only."""
+    user = log_in(url, name, password)
+    user.use_api_token()
+    user.start_server(timeout=240)
+    course = {"course_id": COURSE_ID, "assignment_id": assignment}
+    path = f"/api/contents/{assignment}/{notebook}"
+    try:
+        listed = assignment_list(user.server("GET", "/assignments", params={"course_id": COURSE_ID}), "list")
+        assert any(a["assignment_id"] == assignment and a["status"] == "released" for a in listed), listed
+        fetched = assignment_list(user.server("POST", "/assignments/fetch", data=course), "fetch")
+        assert any(a["assignment_id"] == assignment and a["status"] == "fetched" for a in fetched), fetched
+        for mark in ([f"mark-{name}-first", f"mark-{name}"] if twice else [f"mark-{name}"]):
+            content = ok_json(user.server("GET", path), "open the notebook")["content"]
+            content["metadata"]["nnbasics_test_mark"] = f"{name}:{mark}"
+            saved = user.server("PUT", path, json={"type": "notebook", "format": "json", "content": content})
+            assert saved.status_code == 200, saved.text[:500]
+            submitted = assignment_list(user.server("POST", "/assignments/submit", data=course), "submit")
+            assert any(a["assignment_id"] == assignment and a["status"] == "submitted" for a in submitted)
+    finally:
+        user.stop_server()

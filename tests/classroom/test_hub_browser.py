@@ -212,6 +212,9 @@ def test_a_class_in_the_browser(hub, shots, capsys):
         student.screenshot(path=str(shots / "5b-student-reads-feedback.png"), full_page=False)
         assert re.search(r"Score: ?\d", text), text[:1000]
         assert "HIDDEN TESTS" not in text
+        # formulas pre-rendered at `make feedback` (the exchange hands out the lone .html file)
+        assert student.locator("mjx-container svg").count() > 0, "feedback formulas not typeset"
+        assert "$y = x$" not in text and "$$" not in text, "raw TeX in the student's feedback"
 
     # 6. LMS exports ----------------------------------------------------------------------------------
     for name in ("canvas.csv", "moodle.csv"):

@@ -1,4 +1,4 @@
-"""The class roster: one ``username,role`` per line; bad lines fail with the line and the fix."""
+"""The class roster: ``username,role[,name,email,...]`` per line; bad lines fail with the line and the fix."""
 
 import pytest
 
@@ -13,12 +13,18 @@ def test_parses_instructors_and_students_with_header_and_comments():
     assert roster.role_of("bob") == "student" and roster.role_of("nobody") is None
 
 
+def test_names_and_emails_are_kept_for_the_gradebook():
+    roster = parse_roster('username,role,name,email\nteacher,instructor\nalice,student,"Liddell, Alice",a@x.org\n')
+    alice = roster.people[1]
+    assert alice.first_and_last_name == ("Alice", "Liddell") and alice.email == "a@x.org"
+
+
 @pytest.mark.parametrize("text, message", [
-    ("teacher,instructor\nRoot Admin,student\n", "line 2: invalid username 'Root Admin'"),
-    ("teacher,instructor\nalice,tutor\n", "line 2: role must be 'instructor' or 'student'"),
-    ("teacher,instructor\nalice,student\nalice,student\n", "line 3: 'alice' is listed twice"),
+    ("teacher,instructor\nRoot Admin,student\n", "invalid username 'Root Admin'"),
+    ("teacher,instructor\nalice,tutor\n", "roster:2: role 'tutor' of alice"),
+    ("teacher,instructor\nalice,student\nalice,student\n", "roster:3: alice is listed twice"),
     ("alice,student\n", "no instructor"),
-    ("teacher,instructor,extra\n", "line 1: expected 'username,role'"),
+    ("username,role\nteacher,instructor,Grace Hopper\n", "roster:2: 3 columns, but the roster has 2"),
 ])
 def test_bad_rosters_say_what_is_wrong(text, message):
     with pytest.raises(RosterError, match=message):
@@ -34,7 +40,8 @@ def test_example_roster_is_valid():
     from pathlib import Path
 
     example = Path(__file__).resolve().parents[2] / "classroom" / "roster.example.csv"
-    assert load_roster(example).instructors == ["teacher"]
+    roster = load_roster(example)
+    assert roster.instructors == ["teacher"] and roster.people[2].first_and_last_name == ("Bob", "Marley")
 
 
 def test_settings_from_environment_and_bad_port():
