@@ -39,9 +39,9 @@ from nbgrader.converters import Autograde
 from autograder import gradebook
 from autograder.config import GradingSettings, nbgrader_config
 from autograder.failures import (
-    KERNEL_START_FAILURE,
     broken_setup_cells,
     failure_reason,
+    kernel_did_not_start,
     timed_out_cells,
 )
 from autograder.integrity import integrity_findings
@@ -247,7 +247,7 @@ def _grade(
     )
     with sandbox:
         outcome = run_converter(Autograde, config, assignment_id=assignment, student_id=student)
-        if not outcome.success and KERNEL_START_FAILURE in outcome.text:
+        if not outcome.success and kernel_did_not_start(outcome.text):
             # the kernel died before running any cell, so nothing of the submission was judged: retry
             clear_previous_results(layout, student, assignment)
             outcome = run_converter(Autograde, config, assignment_id=assignment, student_id=student)

@@ -17,9 +17,15 @@ from autograder.config import GradingSettings
 from autograder.execution import CELL_TIMEOUT_ENAME
 
 _MAX_REASON = 300
-# jupyter_client's message when a kernel process exits before answering its first request: no
-# notebook code has run yet (typically another kernel took its port in the meantime)
-KERNEL_START_FAILURE = "Kernel died before replying to kernel_info"
+# jupyter_client's messages when a kernel does not answer its first request (kernel_info), either
+# because its process exited or because it hung, e.g. after "Address already in use" (another
+# process took one of its ports between the choice and the bind): no notebook code has run yet
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in ")
+
+
+def kernel_did_not_start(text: str) -> bool:
+    """Whether nbgrader's log ``text`` says the kernel never answered, so nothing of the notebook ran."""
+    return any(marker in text for marker in KERNEL_START_FAILURES)
 _LAST_ERROR = re.compile(r"^(?:[\w.]+\.)?(\w+(?:Error|Exception|Exit)): ?(.*)$", re.MULTILINE)
 
 
@@ -30,7 +36,7 @@ def failure_reason(text: str, settings: GradingSettings) -> str:
             f"timeout: the notebook ran longer than its limit of {settings.notebook_timeout} s "
             "(infinite loop or very slow code?)"
         )
-    if KERNEL_START_FAILURE in text:
+    if kernel_did_not_start(text):
         reason = "kernel did not start (no notebook code ran; a busy machine?): grade this submission again"
         if settings.sandbox:
             reason += "; if every submission fails so, check that `bwrap --ro-bind / / true` works here"

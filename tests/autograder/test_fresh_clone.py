@@ -2,7 +2,8 @@
 
 The clone is the repository's tracked and new (not ignored) files copied into a temporary folder:
 no gradebook, no states, no virtual environment (the existing ``.venv`` is reused through
-``make VENV=...``; ``-o`` keeps make from re-running set-up). Every command runs under
+``make VENV=...``; ``-o`` keeps make from re-running set-up; the site's npm modules, which
+``make feedback`` would install, are linked in the same spirit). Every command runs under
 ``env -i PATH=/usr/bin:/bin`` (no activated venv, no ``alembic`` on PATH): release, collect,
 autograde (two jobs), feedback, report. The very first autograde must grade every submission.
 """
@@ -34,6 +35,9 @@ def _fresh_clone(target: Path) -> Path:
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
+    modules = REPO / "site" / "node_modules"
+    if (modules / ".package-lock.json").is_file():  # installed by make test (npm ci, ~20 s)
+        (target / "site" / "node_modules").symlink_to(modules, target_is_directory=True)
     return target
 
 

@@ -80,6 +80,7 @@ def test_state_store_round_trip_and_corrupt_file(tmp_path):
     [
         ("nbclient.exceptions.DeadKernelError: Kernel died", "kernel died"),
         ("RuntimeError: Kernel died before replying to kernel_info", "kernel did not start"),
+        ("RuntimeError: Kernel didn't respond in 60 seconds\nNbGraderException: see above", "kernel did not start"),
         ("autograder.execution.NotebookTimeoutError: ...", "limit of 70 s"),
         ("CellTimeoutError: Timeout waiting for IOPub output", "per-cell limit of 7 s"),
         ("[ERROR] boom\nValueError: something odd", "nbgrader error: ValueError: something odd"),

@@ -46,9 +46,10 @@ def learner_lab():
 
 
 def _stop_group(pgid: int) -> None:
-    """SIGTERM to make and JupyterLab (one process group), SIGKILL whatever is left after 20 s."""
+    """SIGTERM to make and JupyterLab (one process group), SIGKILL whatever is left after 5 s (a
+    disposable test server: its kernels are in the same group)."""
     os.killpg(pgid, signal.SIGTERM)
-    for _ in range(100):
+    for _ in range(25):
         try:
             os.killpg(pgid, 0)
         except ProcessLookupError:
