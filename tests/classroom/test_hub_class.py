@@ -127,7 +127,7 @@ def test_make_hub_is_idempotent_and_keeps_state_outside_the_repo(hub):
     secret = hub.settings.state_dir / "jupyterhub_cookie_secret"
     before = secret.read_bytes()
     assert "class hub already running" in hub.make("hub")
-    assert "running at" in hub.make("hub-status")
+    assert "class hub: running at" in hub.make("hub-status")
     assert secret.read_bytes() == before and oct(secret.stat().st_mode & 0o777) == "0o600"
     repo = Path(__file__).resolve().parents[2]
     assert repo not in hub.settings.state_dir.parents
