@@ -51,9 +51,8 @@ def main() -> int:
     if os.geteuid() != 0:
         print("bench_hub: skipped, the class hub needs root (it creates Unix accounts)")
         return 0
-    from hub_client import HubUser
     from hub_fixtures import HUB_ENV, running_hub
-    from student_round import student_round
+    from student_round import log_in, student_round
 
     from classroom import launcher
     from classroom.environment import ensure_environment
@@ -64,9 +63,7 @@ def main() -> int:
     with running_hub(HUB_ENV, "nnbt-bench-", n_students=N_STUDENTS) as hub:
         launcher.stop(hub.settings)
         restart = launcher.start(hub.settings)
-        first = HubUser(hub.url, hub.students[0], PASSWORD)
-        first.sign_up()
-        first.log_in()
+        first = log_in(hub.url, hub.students[0], PASSWORD)
         spawns = []
         for _ in range(3):
             spawns.append(first.start_server())

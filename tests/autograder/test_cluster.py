@@ -142,8 +142,10 @@ def test_assignment_files_reach_each_worker_once(cluster, tiny_course):
     after = assignment_arrivals_per_worker(address)
     arrivals = {worker: sum(counts.values()) - sum(before.get(worker, {}).values())
                 for worker, counts in after.items()}
-    # six submissions on two workers: the assignment's files were unpacked once per worker
-    assert set(arrivals.values()) <= {0, 1} and 1 <= sum(arrivals.values()) <= 2, arrivals
+    # six submissions on two workers: with the files in every task they would arrive 6 times.
+    # A worker receives them once as the small task's argument or as its result; the worker that
+    # ran that task may also fetch the result once more (seen once in 4 full runs: {A: 2, B: 1})
+    assert set(arrivals.values()) <= {0, 1, 2} and 1 <= sum(arrivals.values()) <= 3, arrivals
 
 
 def test_a_worker_killed_mid_submission_is_graded_once_elsewhere(cluster, tiny_course):
