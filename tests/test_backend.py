@@ -174,21 +174,97 @@ def test_an_optimizer_subclass_keeps_its_own_rule_on_the_fused_path():
     np.testing.assert_allclose(results["fused"], results["numpy"], rtol=1e-5, atol=1e-6)
 
 
+def _x86_only():
+    from nnbasics.fused.fpmode import FLUSHES_SUBNORMALS
+
+    if not FLUSHES_SUBNORMALS:
+        pytest.skip("flush-to-zero is set only on x86 processors")
+
+
+def _numpy_still_underflows_gradually(dtype) -> bool:
+    """True when this thread computes subnormal results again (the loop restored MXCSR)."""
+    tiny = np.finfo(dtype).tiny
+    return bool(np.array([tiny], dtype=dtype)[0] * dtype(0.5) > 0)
+
+
 @needs_numba
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("kernel, buffers", [("adam_update", 2), ("rmsprop_update", 1), ("momentum_update", 1)])
-def test_fused_moments_are_flushed_to_zero_below_the_smallest_normal_number(kernel, buffers, dtype):
+def test_fused_optimizers_flush_subnormal_moments_and_restore_the_processor_mode(kernel, buffers, dtype):
     """Subnormal moments (decaying after the gradient went to zero) cost microcode assists on
-    x86; the fused loops flush them, and only them: a moment just above ``tiny`` decays as before."""
+    x86; inside the fused loops they become zero, and only they: a moment just above ``tiny``
+    decays as before. Outside the loop, NumPy's gradual underflow is back."""
     from nnbasics.fused import kernels
 
+    _x86_only()
     tiny = np.finfo(dtype).tiny
     moments = [np.array([tiny * 1.05, tiny * 3, 0.5], dtype=dtype) for _ in range(buffers)]
     p, g = np.ones(3, dtype=dtype), np.zeros(3, dtype=dtype)
     constants = {"adam_update": (0.9, 0.999, 1e-3, 1e-8), "rmsprop_update": (0.9, 1e-3, 1e-8),
                  "momentum_update": (0.9, 1e-3)}[kernel]
-    getattr(kernels, kernel)(p, g, *moments, *map(dtype, constants), tiny)
+    getattr(kernels, kernel)(p, g, *moments, *map(dtype, constants))
     first = moments[0]
     assert first[0] == 0 and first.dtype == dtype  # 0.9 * 1.05 tiny (0.999 for V) would be subnormal
     assert first[1] > tiny and first[2] == pytest.approx(0.5 * constants[0])
     assert np.all(np.isfinite(p))
+    assert _numpy_still_underflows_gradually(dtype)
+
+
+@needs_numba
+def test_fused_adam_reads_subnormal_gradients_as_zero():
+    """A gradient below ``tiny`` is read as zero: its square, its moment and its update are 0."""
+    from nnbasics.fused import kernels
+
+    _x86_only()
+    tiny = np.finfo(np.float32).tiny
+    g = np.array([tiny / 4, 1e-20, 1e-3], dtype=np.float32)
+    p, M, V = (np.zeros(3, np.float32) for _ in range(3))
+    kernels.adam_update(p, g, M, V, *map(np.float32, (0.9, 0.999, 1e-3, 1e-8)))
+    assert M[0] == 0 and V[0] == 0 and p[0] == 0  # the subnormal gradient
+    assert M[1] == np.float32(1e-20) and V[1] == 0 and p[1] < 0  # 1e-40 squared: flushed
+    assert M[2] == np.float32(1e-3) and V[2] == pytest.approx(1e-6, rel=1e-6)
+    assert _numpy_still_underflows_gradually(np.float32)
+
+
+@needs_numba
+def test_fused_softmax_gives_ruled_out_classes_a_zero_not_a_subnormal_gradient():
+    from nnbasics.fused import kernels
+
+    _x86_only()
+    logits = np.array([[0.0, -95.0, 1.0]], dtype=np.float32)  # exp(-95) = 5.5e-42: subnormal
+    grad = np.empty_like(logits)
+    loss, bad = kernels.softmax_cross_entropy(logits, np.array([2]), grad)
+    assert bad == 0 and grad[0, 1] == 0
+    reference = np.exp(logits - 1) / np.exp(logits - 1).sum() - np.array([0, 0, 1])
+    assert 0 < reference[0, 1] < np.finfo(np.float32).tiny  # what NumPy computes: subnormal
+    np.testing.assert_allclose(grad, reference, rtol=1e-6, atol=1e-41)
+    assert loss == pytest.approx(-np.log(np.exp(1) / (1 + np.exp(1))), rel=1e-6)
+    assert _numpy_still_underflows_gradually(np.float32)
+
+
+@needs_numba
+def test_off_x86_the_fused_loops_run_without_touching_the_processor_mode():
+    """On ARM and other processors there is no MXCSR: the mode functions compile to nothing and
+    a loop that calls them still runs (checked in a process that believes it is on aarch64)."""
+    code = """
+import platform
+platform.machine = lambda: "aarch64"
+import numba, numpy as np
+from nnbasics.fused import fpmode
+assert not fpmode.FLUSHES_SUBNORMALS
+
+@numba.njit
+def halve(x):
+    mode = fpmode.flush_subnormals()
+    for i in range(x.size):
+        x[i] *= 0.5
+    fpmode.restore_fp_mode(mode)
+    return mode
+
+x = np.ones(3)
+assert halve(x) == 0 and np.all(x == 0.5)
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]

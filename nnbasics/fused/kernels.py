@@ -7,19 +7,16 @@ element once and writes every output once. They take contiguous arrays of one fl
 and vectorise. ``fastmath`` lets the compiler reorder sums; results match the NumPy path
 to float rounding, not bit for bit.
 
-The optimizers' moment buffers are flushed to zero once they fall below ``tiny`` (the dtype's
-smallest normal number, ``np.finfo(dtype).tiny``). A weight whose gradient stays zero (an MNIST
-border pixel's) has its first moment decay by ``beta1`` each step into subnormal numbers, which
-x86 processors handle in slow microcode: with the 3,500 subnormal moments of the speed model after
-3 epochs, one Adam step took 0.6-0.8 ms instead of 0.3 ms. The flushed values are below 1.2e-38
-(float32), so the update they would have made is far below float rounding. The flush is a
-multiply by the comparison, not a branch, so the loops stay vectorised.
+Every loop runs with subnormal numbers flushed to zero (``fpmode``): training makes them in
+numbers late in a run, and x86 computes with them a hundred times slower.
 """
 
 from __future__ import annotations
 
 import numba
 import numpy as np
+
+from .fpmode import flush_subnormals, restore_fp_mode
 
 __all__ = [
     "adam_update",
@@ -45,67 +42,71 @@ def _jit(function):
 
 
 @_jit
-def adam_update(p, g, M, V, b1, b2, step, eps, tiny):
+def adam_update(p, g, M, V, b1, b2, step, eps):
     """Adam on flat arrays ``(n,)``, the scaled-moment form of ``nnbasics.optimizers.Adam``:
-    ``M = b1 M + g``; ``V = b2 V + g**2``; ``p -= step * M / (sqrt(V) + eps)``; moments below
-    ``tiny`` are flushed to zero (see the module's docstring)."""
+    ``M = b1 M + g``; ``V = b2 V + g**2``; ``p -= step * M / (sqrt(V) + eps)``."""
+    mode = flush_subnormals()
     for i in range(p.size):
         gi = g[i]
         m = b1 * M[i] + gi
         v = b2 * V[i] + gi * gi
-        m = m * (abs(m) >= tiny)  # a multiply, not a branch: the loop stays vectorised
-        v = v * (v >= tiny)
         M[i] = m
         V[i] = v
         p[i] -= step * m / (np.sqrt(v) + eps)
+    restore_fp_mode(mode)
 
 
 @_jit
-def rmsprop_update(p, g, s, rho, lr, eps, tiny):
-    """RMSprop on flat arrays: ``s = rho s + (1 - rho) g**2``; ``p -= lr g / (sqrt(s) + eps)``;
-    ``s`` below ``tiny`` is flushed to zero."""
+def rmsprop_update(p, g, s, rho, lr, eps):
+    """RMSprop on flat arrays: ``s = rho s + (1 - rho) g**2``; ``p -= lr g / (sqrt(s) + eps)``."""
+    mode = flush_subnormals()
     one_minus_rho = 1 - rho
     for i in range(p.size):
         gi = g[i]
         si = rho * s[i] + one_minus_rho * gi * gi
-        si = si * (si >= tiny)
         s[i] = si
         p[i] -= lr * gi / (np.sqrt(si) + eps)
+    restore_fp_mode(mode)
 
 
 @_jit
-def momentum_update(p, g, v, beta, lr, tiny):
-    """SGD with momentum on flat arrays: ``v = beta v + g``; ``p -= lr v``; ``v`` below ``tiny``
-    in magnitude is flushed to zero."""
+def momentum_update(p, g, v, beta, lr):
+    """SGD with momentum on flat arrays: ``v = beta v + g``; ``p -= lr v``."""
+    mode = flush_subnormals()
     for i in range(p.size):
         vi = beta * v[i] + g[i]
-        vi = vi * (abs(vi) >= tiny)
         v[i] = vi
         p[i] -= lr * vi
+    restore_fp_mode(mode)
 
 
 @_jit
 def sgd_update(p, g, lr):
     """Plain gradient descent on flat arrays: ``p -= lr g``."""
+    mode = flush_subnormals()
     for i in range(p.size):
         p[i] -= lr * g[i]
+    restore_fp_mode(mode)
 
 
 @_jit
 def bias_relu_forward(z, b, a):
     """``z += b`` (bias, broadcast over rows) and ``a = max(z, 0)``; ``z, a (n, k)``, ``b (k,)``."""
+    mode = flush_subnormals()
     n, k = z.shape
     for r in range(n):
         for j in range(k):
             zj = z[r, j] + b[j]
             z[r, j] = zj
             a[r, j] = zj if zj > 0 else 0
+    restore_fp_mode(mode)
 
 
 @_jit
 def relu_backward_bias_grad(dout, a, dz, db):
     """The ReLU's backward and the bias gradient of the layer before it, in one pass:
     ``dz = dout * (a > 0)`` and ``db = dz.sum(0)``; ``dout, a, dz (n, k)``, ``db (k,)``."""
+    mode = flush_subnormals()
     n, k = dout.shape
     for j in range(k):
         db[j] = 0
@@ -114,6 +115,7 @@ def relu_backward_bias_grad(dout, a, dz, db):
             d = dout[r, j] if a[r, j] > 0 else 0
             dz[r, j] = d
             db[j] += d
+    restore_fp_mode(mode)
 
 
 @_jit
@@ -122,7 +124,9 @@ def softmax_cross_entropy(z, labels, grad):
 
     Writes the gradient of the mean loss, ``(softmax(z) - onehot(labels)) / n``, into
     ``grad (n, k)`` and returns ``(mean loss, number of labels outside [0, k))``; with bad
-    labels nothing is computed (the caller raises).
+    labels nothing is computed (the caller raises). The probability of a class that a confident
+    model rules out can fall below the smallest normal float: it is flushed to zero, rather
+    than reaching the next matrix products as a subnormal operand.
     """
     n, k = z.shape
     bad = 0
@@ -131,6 +135,7 @@ def softmax_cross_entropy(z, labels, grad):
             bad += 1
     if bad:
         return 0.0, bad
+    mode = flush_subnormals()
     total = 0.0
     inv_n = 1.0 / n
     for r in range(n):
@@ -149,4 +154,5 @@ def softmax_cross_entropy(z, labels, grad):
         for j in range(k):
             grad[r, j] = grad[r, j] * scale
         grad[r, label] -= inv_n
+    restore_fp_mode(mode)
     return total / n, 0

@@ -20,28 +20,23 @@ from . import kernels
 __all__ = ["fused_optimizer_step"]
 
 
-def _tiny(p: np.ndarray):
-    """The smallest normal number of ``p``'s dtype: moments below it are flushed to zero."""
-    return np.finfo(p.dtype).tiny
-
-
 def _adam(opt: Adam, p, g, state) -> None:
     b1, b2, t = opt.beta1, opt.beta2, opt.t
     c = math.sqrt((1.0 - b2) / (1.0 - b2**t))  # see Adam's docstring for the folded constants
     step = opt.lr * (1.0 - b1) / ((1.0 - b1**t) * c)
     f = p.dtype.type
     kernels.adam_update(p, g, state["M"].reshape(-1), state["V"].reshape(-1), f(b1), f(b2),
-                        f(step), f(opt.eps / c), _tiny(p))
+                        f(step), f(opt.eps / c))
 
 
 def _rmsprop(opt: RMSprop, p, g, state) -> None:
     f = p.dtype.type
-    kernels.rmsprop_update(p, g, state["s"].reshape(-1), f(opt.rho), f(opt.lr), f(opt.eps), _tiny(p))
+    kernels.rmsprop_update(p, g, state["s"].reshape(-1), f(opt.rho), f(opt.lr), f(opt.eps))
 
 
 def _momentum(opt: Momentum, p, g, state) -> None:
     f = p.dtype.type
-    kernels.momentum_update(p, g, state["v"].reshape(-1), f(opt.beta), f(opt.lr), _tiny(p))
+    kernels.momentum_update(p, g, state["v"].reshape(-1), f(opt.beta), f(opt.lr))
 
 
 def _sgd(opt: SGD, p, g, state) -> None:

@@ -98,7 +98,12 @@ def test_bootstrap_interval_and_verdicts():
 def test_shifted_images_move_each_image_by_at_most_the_shift():
     images = np.zeros((50, 28, 28), dtype=np.uint8)
     images[:, 14, 14] = 255
-    out = bench_training.shifted_images(images, 2, np.random.default_rng(0)).reshape(50, 28, 28)
+    shifted = bench_training.ShiftedImages(images, 2)
+    rng = np.random.default_rng(0)
+    first = shifted.draw(rng).copy()
+    out = shifted.draw(rng)
+    assert out is shifted.out and not np.array_equal(out, first)  # one buffer, a new draw
+    out = out.reshape(50, 28, 28)
     assert out.dtype == np.float32 and out.max() == 1.0
     rows, cols = np.nonzero(out.max(axis=0))
     assert set(rows) <= set(range(12, 17)) and set(cols) <= set(range(12, 17))

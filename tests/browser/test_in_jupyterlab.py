@@ -178,7 +178,12 @@ def test_playground_play_pause_data_and_layers(chapter_runs):
     playground.locator(".nnb-playground-dataset button", has_text="circle").click()
     page.wait_for_function("([el, old]) => el.src !== old",
                            arg=[boundary.element_handle(), old_src])
-    assert _epoch(playground) == 0  # new data: a fresh network
+    # new data: a fresh network. The picture and the counter arrive as separate widget messages,
+    # so wait (a while, not forever) for the counter to say 0 rather than read it at once.
+    page.wait_for_function("(el) => parseInt(el.textContent.replace(/\\D/g, '')) === 0",
+                           arg=playground.locator(".nnb-playground-epoch").element_handle(),
+                           timeout=15_000)
+    assert _epoch(playground) == 0
 
     neurons = playground.locator("img.nnb-playground-neuron")
     before = neurons.count()
