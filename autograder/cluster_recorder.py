@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_for
+from contextlib import ExitStack
 from multiprocessing import get_context
 
 from autograder.bundle import GradedSubmission
@@ -33,9 +34,9 @@ class Recorder:
         self.pool = (ProcessPoolExecutor(processes, mp_context=get_context("spawn"),
                                          initializer=enable_for_process)
                      if processes > 1 else None)
-        self._engines = shared_engines() if self.pool is None else None
-        if self._engines is not None:
-            self._engines.__enter__()
+        self._resources = ExitStack()  # this process's shared engines, when it records itself
+        if self.pool is None:
+            self._resources.enter_context(shared_engines())
         self.pending: dict[Future, GradingState] = {}
         self.done: list[GradingState] = []
 
@@ -69,9 +70,7 @@ class Recorder:
         """Wait for the recorder processes, or release this process's shared engines."""
         if self.pool is not None:
             self.pool.shutdown(wait=True)
-        if self._engines is not None:
-            self._engines.__exit__(None, None, None)
-            self._engines = None
+        self._resources.close()
 
 
 def default_recorders(layout: CourseLayout, cores: int) -> int:

@@ -41,7 +41,9 @@ def grade_all(
     from distributed import as_completed
     from distributed.client import FutureCancelledError
 
-    futures, shared = _submit(layout, client, todo, settings_for)  # shared: kept while grading
+    # the assignment files' futures (``shared``) are held until the generator ends, so Dask
+    # keeps their results on the workers while any grading task may still need them
+    futures, shared = _submit(layout, client, todo, settings_for)
     recorder = Recorder(layout, settings, default_recorders(layout, os.cpu_count() or 1))
     received: set[tuple[str, str]] = set()
     lost, recorded = False, 0
@@ -73,7 +75,7 @@ def grade_all(
             yield state
     finally:
         recorder.close()
-    del shared
+        shared.clear()
     if lost:
         raise ClusterLostError(_lost_message(recorded, len(todo)))
 
@@ -84,13 +86,15 @@ def _submit(layout: CourseLayout, client, todo, settings_for: SettingsFor) -> tu
     from autograder.cluster_worker import grade_bundle, pass_files
 
     store = StateStore(layout)
+    settings: dict[str, GradingSettings] = {}  # per assignment, resolved once (limits, load)
     files: dict[str, AssignmentFiles] = {}
     packed: list[tuple[SubmissionBundle, tuple[str, str, str]]] = []
     for who, what, fingerprint in todo:
         store.mark_started(who, what, fingerprint)
         if what not in files:
-            files[what] = assignment_files(layout, what, settings_for(what))
-        packed.append((bundle_submission(layout, who, files[what], settings_for(what)),
+            settings[what] = settings_for(what)
+            files[what] = assignment_files(layout, what, settings[what])
+        packed.append((bundle_submission(layout, who, files[what], settings[what]),
                        (who, what, fingerprint)))
     shared = {what: client.submit(pass_files, one, key=f"assignment-{what}-{one.digest}", pure=False)
               for what, one in files.items()}

@@ -21,12 +21,12 @@ _MAX_REASON = 300
 # because its process exited or because it hung, e.g. after "Address already in use" (another
 # process took one of its ports between the choice and the bind): no notebook code has run yet
 KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in ")
+_LAST_ERROR = re.compile(r"^(?:[\w.]+\.)?(\w+(?:Error|Exception|Exit)): ?(.*)$", re.MULTILINE)
 
 
 def kernel_did_not_start(text: str) -> bool:
     """Whether nbgrader's log ``text`` says the kernel never answered, so nothing of the notebook ran."""
     return any(marker in text for marker in KERNEL_START_FAILURES)
-_LAST_ERROR = re.compile(r"^(?:[\w.]+\.)?(\w+(?:Error|Exception|Exit)): ?(.*)$", re.MULTILINE)
 
 
 def failure_reason(text: str, settings: GradingSettings) -> str:
